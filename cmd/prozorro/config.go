@@ -1,0 +1,175 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/prozorro-go/prozorro/tender"
+	"github.com/prozorro-go/prozorro/tender/api"
+)
+
+// Config is config.yaml, one section per concern.
+type Config struct {
+	HTTP struct {
+		Addr         string `yaml:"addr"`
+		BaseURL      string `yaml:"base_url"`
+		MaxBodyBytes int64  `yaml:"max_body_bytes"`
+	} `yaml:"http"`
+	Mongo struct {
+		URI      string `yaml:"uri"`
+		Database string `yaml:"database"`
+		DataDir  string `yaml:"data_dir"`
+	} `yaml:"mongo"`
+	Sandbox     bool `yaml:"sandbox"`
+	Chronograph struct {
+		Interval time.Duration `yaml:"interval"`
+	} `yaml:"chronograph"`
+	Platforms []PlatformConfig `yaml:"platforms"`
+}
+
+// PlatformConfig is one API client in config.yaml; its key only as a hash.
+type PlatformConfig struct {
+	Name      string `yaml:"name"`
+	KeySHA256 string `yaml:"key_sha256"`
+	Levels    string `yaml:"levels"`
+	Role      string `yaml:"role"`
+}
+
+func defaultConfig() Config {
+	var c Config
+	c.HTTP.Addr = "127.0.0.1:8080"
+	c.HTTP.MaxBodyBytes = 1 << 20
+	c.Mongo.Database = "prozorro"
+	c.Mongo.DataDir = "./data"
+	c.Chronograph.Interval = time.Second
+	return c
+}
+
+var hexKeyRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// loadConfig reads path (a missing default file is fine) and applies the
+// environment over it.
+func loadConfig(path string, explicit bool, getenv func(string) string) (Config, error) {
+	c := defaultConfig()
+	data, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		var raw map[string]any
+		if err := yaml.Unmarshal(data, &raw); err != nil {
+			return c, fmt.Errorf("config %s: %w", path, err)
+		}
+		if ps, ok := raw["platforms"].([]any); ok {
+			for _, p := range ps {
+				if m, ok := p.(map[string]any); ok {
+					if _, plain := m["key"]; plain {
+						return c, fmt.Errorf("config %s: platform keys must not be stored in plain text; use key_sha256 or PROZORRO_PLATFORMS", path)
+					}
+				}
+			}
+		}
+		dec := yaml.NewDecoder(strings.NewReader(string(data)))
+		dec.KnownFields(true)
+		if err := dec.Decode(&c); err != nil && !errors.Is(err, errEOF) {
+			return c, fmt.Errorf("config %s: %w", path, err)
+		}
+	case errors.Is(err, os.ErrNotExist) && !explicit:
+	default:
+		return c, fmt.Errorf("config: %w", err)
+	}
+	env := func(name string, set func(string) error) error {
+		if v := getenv(name); v != "" {
+			if err := set(v); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+		}
+		return nil
+	}
+	str := func(dst *string) func(string) error { return func(v string) error { *dst = v; return nil } }
+	errs := []error{
+		env("PROZORRO_HTTP_ADDR", str(&c.HTTP.Addr)),
+		env("PROZORRO_BASE_URL", str(&c.HTTP.BaseURL)),
+		env("PROZORRO_MAX_BODY_BYTES", func(v string) (err error) { c.HTTP.MaxBodyBytes, err = strconv.ParseInt(v, 10, 64); return }),
+		env("PROZORRO_MONGO_URI", str(&c.Mongo.URI)),
+		env("PROZORRO_MONGO_DATABASE", str(&c.Mongo.Database)),
+		env("PROZORRO_DATA_DIR", str(&c.Mongo.DataDir)),
+		env("PROZORRO_SANDBOX", func(v string) (err error) { c.Sandbox, err = strconv.ParseBool(v); return }),
+		env("PROZORRO_CHRONOGRAPH_INTERVAL", func(v string) (err error) { c.Chronograph.Interval, err = time.ParseDuration(v); return }),
+	}
+	if err := errors.Join(errs...); err != nil {
+		return c, err
+	}
+	if v := getenv("PROZORRO_PLATFORMS"); v != "" {
+		for _, entry := range strings.Split(v, ",") {
+			parts := strings.Split(strings.TrimSpace(entry), ":")
+			if len(parts) < 2 || len(parts) > 4 || parts[0] == "" || parts[1] == "" {
+				return c, fmt.Errorf("PROZORRO_PLATFORMS: %q is not name:key:levels[:role]", entry)
+			}
+			p := PlatformConfig{Name: parts[0], KeySHA256: api.HashKey(parts[1])}
+			if len(parts) > 2 {
+				p.Levels = parts[2]
+			}
+			if len(parts) > 3 {
+				p.Role = parts[3]
+			}
+			c.Platforms = append(c.Platforms, p)
+		}
+	}
+	return c, c.validate()
+}
+
+func (c *Config) validate() error {
+	var errs []error
+	if c.HTTP.MaxBodyBytes <= 0 {
+		errs = append(errs, fmt.Errorf("http.max_body_bytes must be positive"))
+	}
+	if c.Chronograph.Interval <= 0 {
+		errs = append(errs, fmt.Errorf("chronograph.interval must be positive"))
+	}
+	if c.Mongo.Database == "" {
+		errs = append(errs, fmt.Errorf("mongo.database is required"))
+	}
+	names := map[string]bool{}
+	for i, p := range c.Platforms {
+		if p.Name == "" || names[p.Name] {
+			errs = append(errs, fmt.Errorf("platforms[%d]: a unique name is required", i))
+		}
+		names[p.Name] = true
+		if !hexKeyRE.MatchString(p.KeySHA256) {
+			errs = append(errs, fmt.Errorf("platforms[%d] (%s): key_sha256 must be 64 lowercase hex digits", i, p.Name))
+		}
+		switch tender.Role(p.Role) {
+		case "", tender.RoleBroker, tender.RoleAuction, tender.RoleChronograph, tender.RoleAdmin:
+		default:
+			errs = append(errs, fmt.Errorf("platforms[%d] (%s): role must be broker, auction, chronograph or admin", i, p.Name))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// apiPlatforms converts the configured platforms for the HTTP layer.
+func (c *Config) apiPlatforms() []api.Platform {
+	out := make([]api.Platform, len(c.Platforms))
+	for i, p := range c.Platforms {
+		role := tender.Role(p.Role)
+		if role == "" {
+			role = tender.RoleBroker
+		}
+		out[i] = api.Platform{Name: p.Name, KeyHash: p.KeySHA256, Levels: p.Levels, Role: role}
+	}
+	return out
+}
+
+func randomKey() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,62 @@
+// Command prozorro is the one binary of the procurement engine: serve runs every
+// role in one process; each role can also run alone against a shared store.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // Europe/Kyiv must resolve on machines without system tzdata
+)
+
+// version is stamped at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "prozorro:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: prozorro <command> [flags]
+
+commands:
+  serve        run the API with every role (chronograph loop included)
+  api          run the API role alone (no chronograph loop)
+  chronograph  run the chronograph role alone against a shared store
+  ferretdb     serve the MongoDB wire protocol over PostgreSQL or SQLite (FerretDB)
+  version      print the version
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("no command")
+	}
+	switch args[0] {
+	case "serve":
+		return runServe(ctx, "serve", args[1:], roles{api: true, chronograph: true}, stdout, log, os.Getenv)
+	case "api":
+		return runServe(ctx, "api", args[1:], roles{api: true}, stdout, log, os.Getenv)
+	case "chronograph":
+		return runServe(ctx, "chronograph", args[1:], roles{chronograph: true}, stdout, log, os.Getenv)
+	case "ferretdb":
+		return runFerretDB(ctx, args[1:], stdout, log)
+	case "version":
+		fmt.Fprintln(stdout, version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+
+	"github.com/prozorro-go/prozorro/tender"
+	"github.com/prozorro-go/prozorro/tender/api"
+	"github.com/prozorro-go/prozorro/tender/mongodb"
+)
+
+var errEOF = io.EOF
+
+// roles says which parts of the system a command runs.
+type roles struct {
+	api, chronograph bool
+}
+
+// runServe runs the API and/or the chronograph loop until ctx ends.
+func runServe(ctx context.Context, name string, args []string, r roles, stdout io.Writer, log *slog.Logger, getenv func(string) string) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	path := getenv("PROZORRO_CONFIG")
+	explicit := path != ""
+	if path == "" {
+		path = "config.yaml"
+	}
+	fs.Func("config", "path to config.yaml (PROZORRO_CONFIG)", func(v string) error { path, explicit = v, true; return nil })
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(path, explicit, getenv)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	uri := cfg.Mongo.URI
+	errc := make(chan error, 3)
+	if uri == "" {
+		if !r.api || !r.chronograph {
+			return errors.New("the embedded store serves one process only: set mongo.uri (PROZORRO_MONGO_URI) to run roles separately")
+		}
+		dir, err := filepath.Abs(cfg.Mongo.DataDir)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return fmt.Errorf("data dir: %w", err)
+		}
+		f, err := ferretdb.New(&ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"}, Handler: "sqlite", SQLiteURL: "file:" + dir + "/"})
+		if err != nil {
+			return fmt.Errorf("embedded store: %w", err)
+		}
+		go func() { errc <- f.Run(ctx) }()
+		uri = f.MongoDBURI()
+		log.Info("store: embedded FerretDB (SQLite handler)", "data_dir", dir, "uri", uri)
+	} else {
+		log.Info("store: MongoDB", "uri", redact(uri), "database", cfg.Mongo.Database)
+	}
+	store, err := openStore(ctx, uri, cfg.Mongo.Database)
+	if err != nil {
+		return err
+	}
+	defer store.Close(context.Background())
+
+	svc := &tender.Service{Store: store, Calendar: tender.DefaultCalendar(), Now: time.Now, Sandbox: cfg.Sandbox}
+	if cfg.Sandbox {
+		log.Warn("sandbox mode: accelerated and quick tenders are allowed")
+	}
+
+	if r.chronograph {
+		go func() {
+			t := time.NewTicker(cfg.Chronograph.Interval)
+			defer t.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+					if n, err := svc.Tick(ctx); err != nil && ctx.Err() == nil {
+						log.Error("chronograph", "processed", n, "err", err)
+					}
+				}
+			}
+		}()
+		log.Info("chronograph loop running", "interval", cfg.Chronograph.Interval)
+	}
+	if !r.api {
+		<-ctx.Done()
+		return nil
+	}
+
+	platforms := cfg.apiPlatforms()
+	if len(platforms) == 0 {
+		if cfg.Sandbox {
+			key := randomKey()
+			platforms = append(platforms,
+				api.Platform{Name: "demo", KeyHash: api.HashKey(key), Levels: "123456h", Role: tender.RoleBroker})
+			fmt.Fprintf(stdout, "sandbox demo platform key (accreditation 123456h): %s\n", key)
+		} else {
+			log.Warn("no platforms configured: the API is read-only (set PROZORRO_PLATFORMS)")
+		}
+	}
+	handler := api.New(svc, api.Config{Platforms: platforms, MaxBody: cfg.HTTP.MaxBodyBytes, BaseURL: cfg.HTTP.BaseURL}, log)
+	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("API listening", "addr", ln.Addr().String(), "url", "http://"+ln.Addr().String()+api.Prefix+"/tenders")
+	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr().String())
+
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	}
+	shutdown, done := context.WithTimeout(context.Background(), 10*time.Second)
+	defer done()
+	return srv.Shutdown(shutdown)
+}
+
+func openStore(ctx context.Context, uri, db string) (*mongodb.Store, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	return mongodb.Open(ctx, uri, db)
+}
+
+// redact hides a password in a MongoDB URI for the logs.
+func redact(uri string) string {
+	for i := 0; i+3 < len(uri); i++ {
+		if uri[i:i+3] == "://" {
+			rest := uri[i+3:]
+			for j := 0; j < len(rest); j++ {
+				if rest[j] == '@' {
+					return uri[:i+3] + "***@" + rest[j+1:]
+				}
+				if rest[j] == '/' {
+					break
+				}
+			}
+			break
+		}
+	}
+	return uri
+}
