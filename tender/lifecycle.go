@@ -57,7 +57,15 @@ func (t *Tender) patch(in TenderInput, now time.Time, cal *Calendar, sandbox boo
 		!in.EnquiryPeriod.StartDate.Equal(*t.EnquiryPeriod.StartDate) {
 		p.Add("enquiryPeriod.startDate", "Can't change enquiryPeriod.startDate after publication")
 	}
+	// A tender period that starts when enquiries end keeps doing so when the
+	// enquiry end moves and no explicit start is sent.
+	linked := t.EnquiryPeriod != nil && t.TenderPeriod != nil && t.EnquiryPeriod.EndDate != nil &&
+		t.TenderPeriod.StartDate != nil && t.TenderPeriod.StartDate.Equal(*t.EnquiryPeriod.EndDate) &&
+		(in.TenderPeriod == nil || in.TenderPeriod.StartDate == nil)
 	t.applyInput(in, now, newID, &p)
+	if linked && t.EnquiryPeriod != nil && t.EnquiryPeriod.EndDate != nil && t.TenderPeriod != nil {
+		t.TenderPeriod.StartDate = ptr(*t.EnquiryPeriod.EndDate)
+	}
 	if publish {
 		// The enquiry period starts when the tender is published.
 		t.EnquiryPeriod.StartDate = ptr(now)
@@ -168,7 +176,7 @@ func (t *Tender) endTendering(now time.Time, cal *Calendar, newID func() string)
 		t.Status = StatusAuction
 		// The auction service replans; until then it may start an hour
 		// (accelerated in the sandbox) after the tender period.
-		start := end.Add(time.Hour / time.Duration(t.accelerator()))
+		start := end.Add(time.Hour / time.Duration(t.accelerator())).Truncate(time.Microsecond)
 		if start.Before(now) {
 			start = now
 		}

@@ -152,13 +152,15 @@ func (s *Service) update(ctx context.Context, id string, actor Actor, opt SaveOp
 		return nil, err
 	}
 	t.NextCheck = t.nextCheck()
+	if after, err := json.Marshal(t); err != nil {
+		return nil, err
+	} else if string(after) == string(before) {
+		return t, nil // nothing changed: no revision, no feed entry
+	}
 	t.DateModified = now
 	changes, err := revisionChanges(t, before)
 	if err != nil {
 		return nil, err
-	}
-	if string(changes) == "[]" {
-		return t, nil
 	}
 	author := actor.Platform
 	if author == "" {

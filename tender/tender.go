@@ -207,6 +207,9 @@ func (t *Tender) applyInput(in TenderInput, now time.Time, newID func() string, 
 	}
 	if in.EnquiryPeriod != nil {
 		ep := *in.EnquiryPeriod
+		if ep.StartDate == nil && t.EnquiryPeriod != nil {
+			ep.StartDate = t.EnquiryPeriod.StartDate // an edit of the end keeps the start
+		}
 		if ep.ShouldStartAfter != nil {
 			p.Add("enquiryPeriod.shouldStartAfter", "Rogue field")
 		}
@@ -214,6 +217,9 @@ func (t *Tender) applyInput(in TenderInput, now time.Time, newID func() string, 
 	}
 	if in.TenderPeriod != nil {
 		tp := *in.TenderPeriod
+		if tp.StartDate == nil && t.TenderPeriod != nil && t.Status != StatusDraft {
+			tp.StartDate = t.TenderPeriod.StartDate
+		}
 		if tp.ShouldStartAfter != nil {
 			p.Add("tenderPeriod.shouldStartAfter", "Rogue field")
 		}

@@ -21,7 +21,7 @@ func runFerretDB(ctx context.Context, args []string, stdout io.Writer, log *slog
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg := &ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: *listen}}
+	cfg := &ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: *listen}, Logger: quietLogger(log)}
 	switch {
 	case *pgURL != "":
 		cfg.Handler, cfg.PostgreSQLURL = "postgresql", *pgURL

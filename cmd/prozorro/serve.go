@@ -59,7 +59,8 @@ func runServe(ctx context.Context, name string, args []string, r roles, stdout i
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return fmt.Errorf("data dir: %w", err)
 		}
-		f, err := ferretdb.New(&ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"}, Handler: "sqlite", SQLiteURL: "file:" + dir + "/"})
+		f, err := ferretdb.New(&ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"}, Handler: "sqlite", SQLiteURL: "file:" + dir + "/",
+			Logger: quietLogger(log)})
 		if err != nil {
 			return fmt.Errorf("embedded store: %w", err)
 		}
@@ -158,4 +159,27 @@ func redact(uri string) string {
 		}
 	}
 	return uri
+}
+
+// quietLogger keeps FerretDB's per-request warnings (every refused write is
+// one) out of the service log.
+func quietLogger(log *slog.Logger) *slog.Logger {
+	return slog.New(levelFilter{log.Handler(), slog.LevelError}).With("component", "ferretdb")
+}
+
+type levelFilter struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (f levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= f.min && f.Handler.Enabled(ctx, l)
+}
+
+func (f levelFilter) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return levelFilter{f.Handler.WithAttrs(attrs), f.min}
+}
+
+func (f levelFilter) WithGroup(name string) slog.Handler {
+	return levelFilter{f.Handler.WithGroup(name), f.min}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -14,94 +13,99 @@ import (
 	"github.com/prozorro-go/prozorro/tender"
 )
 
-const feedCounter = "feed"
+// Ticket states.
+const (
+	pending = "pending"
+	done    = "done"
+)
 
-// ticket is a feed number in flight: S the number, T when it was taken (ms).
+// ticket is a feed number: pending while its write is in flight.
 type ticket struct {
-	S int64 `bson:"s"`
-	T int64 `bson:"t"`
+	ID    int64  `bson:"_id"`
+	State string `bson:"state"`
+	T     int64  `bson:"t"` // when it was taken, unix ms
 }
 
-type feedDoc struct {
-	N        int64    `bson:"n"`
-	Inflight []ticket `bson:"inflight"`
-}
-
-// take reserves the next feed number and registers it as in flight, in one
-// atomic compare-and-set on the counter document.
+// take reserves the next feed number by inserting it as a pending ticket; the
+// unique _id makes the number this writer's alone.
 func (s *Store) take(ctx context.Context) (ticket, error) {
-	s.takeMu.Lock()
+	s.takeMu.Lock() // spares this process's writers from racing each other
 	defer s.takeMu.Unlock()
 	for attempt := 0; ; attempt++ {
-		var cur feedDoc
-		err := s.counters.FindOne(ctx, bson.M{"_id": feedCounter}).Decode(&cur)
-		if errors.Is(err, mongo.ErrNoDocuments) {
-			_, err = s.counters.InsertOne(ctx, bson.M{"_id": feedCounter, "n": int64(0), "inflight": bson.A{}})
-			if err != nil && !mongo.IsDuplicateKeyError(err) {
-				return ticket{}, fmt.Errorf("mongodb: feed counter: %w", err)
-			}
-			continue
-		}
+		last, err := s.lastTicket(ctx)
 		if err != nil {
-			return ticket{}, fmt.Errorf("mongodb: feed counter: %w", err)
-		}
-		tk := ticket{S: cur.N + 1, T: s.now().UnixMilli()}
-		res, err := s.counters.UpdateOne(ctx, bson.M{"_id": feedCounter, "n": cur.N},
-			bson.M{"$set": bson.M{"n": tk.S}, "$push": bson.M{"inflight": tk}})
-		if err != nil {
-			return ticket{}, fmt.Errorf("mongodb: feed counter: %w", err)
-		}
-		if res.ModifiedCount == 1 {
-			return tk, nil
-		}
-		if err := ctx.Err(); err != nil {
 			return ticket{}, err
 		}
-		if attempt > 3 {
-			time.Sleep(time.Duration(attempt%8) * time.Millisecond)
+		tk := ticket{ID: last + 1, State: pending, T: s.now().UnixMilli()}
+		_, err = s.tickets.InsertOne(ctx, tk)
+		if err == nil {
+			return tk, nil
+		}
+		if !mongo.IsDuplicateKeyError(err) || attempt > 1000 {
+			return ticket{}, fmt.Errorf("mongodb: feed ticket: %w", err)
 		}
 	}
 }
 
-// release deregisters tk. When the write landed after its ticket expired,
-// readers may have passed its number already, so the tender is stamped again
-// with a fresh number.
-func (s *Store) release(ctx context.Context, id string, tk ticket, written bool) {
-	ctx = context.WithoutCancel(ctx)
-	expired := s.now().UnixMilli()-tk.T > Lease.Milliseconds()
-	if written && expired {
-		if fresh, err := s.take(ctx); err == nil {
-			_, _ = s.tenders.UpdateOne(ctx, bson.M{"_id": id, "seq": tk.S}, bson.M{"$set": bson.M{"seq": fresh.S}})
-			s.release(ctx, id, fresh, false)
-		}
-	}
-	// A failed pull leaves the ticket to expire: the feed waits at most Lease.
-	_, _ = s.counters.UpdateOne(ctx, bson.M{"_id": feedCounter}, bson.M{"$pull": bson.M{"inflight": tk}})
-}
-
-// bound returns the highest feed number below which every write has landed.
-func (s *Store) bound(ctx context.Context) (int64, error) {
-	var cur feedDoc
-	err := s.counters.FindOne(ctx, bson.M{"_id": feedCounter}).Decode(&cur)
+func (s *Store) lastTicket(ctx context.Context) (int64, error) {
+	var last ticket
+	err := s.tickets.FindOne(ctx, bson.M{}, options.FindOne().SetSort(bson.D{{Key: "_id", Value: -1}})).Decode(&last)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return 0, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("mongodb: feed bound: %w", err)
+		return 0, fmt.Errorf("mongodb: feed ticket: %w", err)
 	}
-	b := cur.N
+	return last.ID, nil
+}
+
+// release marks tk done. When the write landed after its ticket expired,
+// readers may have passed its number already, so the tender is stamped again
+// with a fresh number.
+func (s *Store) release(ctx context.Context, id string, tk ticket, written bool) {
+	ctx = context.WithoutCancel(ctx)
+	if written && s.now().UnixMilli()-tk.T > Lease.Milliseconds() {
+		if fresh, err := s.take(ctx); err == nil {
+			_, _ = s.tenders.UpdateOne(ctx, bson.M{"_id": id, "seq": tk.ID}, bson.M{"$set": bson.M{"seq": fresh.ID}})
+			s.release(ctx, id, fresh, false)
+		}
+	}
+	// A ticket left pending (this update failed) expires after Lease.
+	_, _ = s.tickets.UpdateOne(ctx, bson.M{"_id": tk.ID}, bson.M{"$set": bson.M{"state": done}})
+}
+
+// bound returns the highest feed number below which every write has landed:
+// the highest ticket, or just under the lowest one still pending.
+func (s *Store) bound(ctx context.Context) (int64, error) {
+	b, err := s.lastTicket(ctx) // first: tickets taken after this read are above it
+	if err != nil {
+		return 0, err
+	}
 	cutoff := s.now().UnixMilli() - Lease.Milliseconds()
-	for _, tk := range cur.Inflight {
-		if tk.T < cutoff {
-			// Its writer died; clear it so the list does not grow.
-			_, _ = s.counters.UpdateOne(ctx, bson.M{"_id": feedCounter}, bson.M{"$pull": bson.M{"inflight": tk}})
-			continue
-		}
-		if tk.S-1 < b {
-			b = tk.S - 1
-		}
+	var low ticket
+	err = s.tickets.FindOne(ctx, bson.M{"state": pending, "t": bson.M{"$gte": cutoff}},
+		options.FindOne().SetSort(bson.D{{Key: "_id", Value: 1}})).Decode(&low)
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments):
+	case err != nil:
+		return 0, fmt.Errorf("mongodb: feed bound: %w", err)
+	case low.ID-1 < b:
+		b = low.ID - 1
 	}
 	return b, nil
+}
+
+// PruneTickets deletes done tickets older than the newest keep ones; the
+// highest ticket always stays, since it carries the feed's position.
+func (s *Store) PruneTickets(ctx context.Context, keep int64) error {
+	last, err := s.lastTicket(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = s.tickets.DeleteMany(ctx, bson.M{"_id": bson.M{"$lt": last - keep}, "$or": bson.A{
+		bson.M{"state": done}, bson.M{"t": bson.M{"$lt": s.now().Add(-10 * Lease).UnixMilli()}},
+	}})
+	return err
 }
 
 // Feed returns a page of public tenders ordered by their feed number.
@@ -132,8 +136,7 @@ func (s *Store) Feed(ctx context.Context, q tender.FeedQuery) (tender.FeedPage, 
 	} else {
 		filter["seq"] = bson.M{"$gt": offset, "$lte": bound}
 	}
-	cur, err := s.tenders.Find(ctx, filter, options.Find().
-		SetSort(bson.D{{Key: "seq", Value: dir}}).SetLimit(int64(q.Limit)).SetProjection(bson.M{"revisions": 0}))
+	cur, err := s.tenders.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "seq", Value: dir}}).SetLimit(int64(q.Limit)))
 	if err != nil {
 		return tender.FeedPage{}, fmt.Errorf("mongodb: feed: %w", err)
 	}
@@ -156,7 +159,7 @@ func (s *Store) Feed(ctx context.Context, q tender.FeedQuery) (tender.FeedPage, 
 	case q.Descending:
 		page.Next, page.Prev = q.Offset, q.Offset
 		if q.Offset == "" {
-			page.Next = "0"
+			page.Next, page.Prev = "0", strconv.FormatInt(bound, 10)
 		}
 	default:
 		page.Next, page.Prev = strconv.FormatInt(offset, 10), strconv.FormatInt(offset, 10)

@@ -22,12 +22,14 @@ const Lease = 30 * time.Second
 
 // Store implements tender.Store on a MongoDB database.
 type Store struct {
-	client   *mongo.Client
-	db       *mongo.Database
-	tenders  *mongo.Collection
-	counters *mongo.Collection
-	now      func() time.Time
-	takeMu   sync.Mutex // serialises this process's feed-number takes
+	client    *mongo.Client
+	db        *mongo.Database
+	tenders   *mongo.Collection
+	revisions *mongo.Collection
+	tickets   *mongo.Collection
+	counters  *mongo.Collection
+	now       func() time.Time
+	takeMu    sync.Mutex // serialises this process's feed-number takes
 }
 
 var _ tender.Store = (*Store)(nil)
@@ -53,7 +55,8 @@ func Open(ctx context.Context, uri, name string) (*Store, error) {
 
 // New returns a Store on db; the caller owns the client.
 func New(db *mongo.Database) *Store {
-	return &Store{db: db, tenders: db.Collection("tenders"), counters: db.Collection("counters"), now: time.Now}
+	return &Store{db: db, tenders: db.Collection("tenders"), revisions: db.Collection("revisions"),
+		tickets: db.Collection("feed_tickets"), counters: db.Collection("counters"), now: time.Now}
 }
 
 // Close disconnects a Store made by Open.
@@ -67,21 +70,57 @@ func (s *Store) Close(ctx context.Context) error {
 // Database returns the underlying database.
 func (s *Store) Database() *mongo.Database { return s.db }
 
-// EnsureIndexes creates the indexes the queries need.
+// EnsureIndexes creates the indexes the queries need. It creates only the
+// missing ones, one at a time: FerretDB's SQLite handler crashes when asked to
+// create an index set that partly exists.
 func (s *Store) EnsureIndexes(ctx context.Context) error {
-	_, err := s.tenders.Indexes().CreateMany(ctx, []mongo.IndexModel{
-		{Keys: bson.D{{Key: "seq", Value: 1}}},
-		{Keys: bson.D{{Key: "public", Value: 1}, {Key: "test", Value: 1}, {Key: "seq", Value: 1}}},
-		{Keys: bson.D{{Key: "next_check", Value: 1}}},
-		{Keys: bson.D{{Key: "tenderID", Value: 1}}, Options: options.Index().SetUnique(true)},
+	want := []mongo.IndexModel{
+		{Keys: bson.D{{Key: "seq", Value: 1}}, Options: options.Index().SetName("seq")},
+		{Keys: bson.D{{Key: "public", Value: 1}, {Key: "test", Value: 1}, {Key: "seq", Value: 1}}, Options: options.Index().SetName("feed")},
+		{Keys: bson.D{{Key: "next_check", Value: 1}}, Options: options.Index().SetName("next_check")},
+		{Keys: bson.D{{Key: "tenderID", Value: 1}}, Options: options.Index().SetName("tenderID").SetUnique(true)},
+	}
+	if err := ensure(ctx, s.tenders, want); err != nil {
+		return err
+	}
+	if err := ensure(ctx, s.counters, []mongo.IndexModel{
+		{Keys: bson.D{{Key: "name", Value: 1}, {Key: "n", Value: 1}}, Options: options.Index().SetName("name_n")},
+	}); err != nil {
+		return err
+	}
+	if err := ensure(ctx, s.revisions, []mongo.IndexModel{
+		{Keys: bson.D{{Key: "tender", Value: 1}, {Key: "rev", Value: 1}}, Options: options.Index().SetName("tender_rev")},
+	}); err != nil {
+		return err
+	}
+	return ensure(ctx, s.tickets, []mongo.IndexModel{
+		{Keys: bson.D{{Key: "state", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("state")},
 	})
+}
+
+func ensure(ctx context.Context, c *mongo.Collection, want []mongo.IndexModel) error {
+	specs, err := c.Indexes().ListSpecifications(ctx)
 	if err != nil {
-		return fmt.Errorf("mongodb: indexes: %w", err)
+		return fmt.Errorf("mongodb: indexes of %s: %w", c.Name(), err)
+	}
+	have := map[string]bool{}
+	for _, sp := range specs {
+		have[sp.Name] = true
+	}
+	for _, m := range want {
+		if have[*m.Options.Name] {
+			continue
+		}
+		if _, err := c.Indexes().CreateOne(ctx, m); err != nil {
+			return fmt.Errorf("mongodb: index %s.%s: %w", c.Name(), *m.Options.Name, err)
+		}
 	}
 	return nil
 }
 
 type revisionDoc struct {
+	ID      string    `bson:"_id"` // "<tender id>:<rev>"
+	Tender  string    `bson:"tender"`
 	Rev     int64     `bson:"rev"`
 	Author  string    `bson:"author"`
 	Date    time.Time `bson:"date"`
@@ -101,7 +140,8 @@ type tenderDoc struct {
 	DateModified time.Time            `bson:"dateModified"`
 	Data         string               `bson:"data"`
 	BidCommits   map[string]time.Time `bson:"bid_commits,omitempty"`
-	Revisions    []revisionDoc        `bson:"revisions,omitempty"`
+	StampBid     string               `bson:"stamp_bid,omitempty"`
+	StampedAt    *time.Time           `bson:"stamped_at,omitempty"`
 }
 
 func (d *tenderDoc) tender() (*tender.Tender, error) {
@@ -109,8 +149,24 @@ func (d *tenderDoc) tender() (*tender.Tender, error) {
 	if err := json.Unmarshal([]byte(d.Data), &t); err != nil {
 		return nil, fmt.Errorf("mongodb: tender %s: %w", d.ID, err)
 	}
-	t.Revision, t.Seq, t.BidCommits = d.Rev, d.Seq, d.BidCommits
+	t.Revision, t.Seq = d.Rev, d.Seq
+	t.BidCommits = d.commits()
 	return &t, nil
+}
+
+// commits merges the latest stamp into the recorded bid commit times.
+// FerretDB cannot $currentDate a nested path, so the newest stamp sits in
+// stamp_bid/stamped_at and moves into bid_commits with the next write.
+func (d *tenderDoc) commits() map[string]time.Time {
+	if d.StampBid == "" || d.StampedAt == nil {
+		return d.BidCommits
+	}
+	out := make(map[string]time.Time, len(d.BidCommits)+1)
+	for k, v := range d.BidCommits {
+		out[k] = v
+	}
+	out[d.StampBid] = *d.StampedAt
+	return out
 }
 
 // fields returns the queried projection of t and its JSON.
@@ -131,8 +187,8 @@ func fields(t *tender.Tender) (bson.M, error) {
 	}, nil
 }
 
-func revDoc(r tender.Revision) revisionDoc {
-	return revisionDoc{Rev: r.Rev, Author: r.Author, Date: r.Date, Changes: string(r.Changes)}
+func revDoc(id string, r tender.Revision) revisionDoc {
+	return revisionDoc{ID: fmt.Sprintf("%s:%d", id, r.Rev), Tender: id, Rev: r.Rev, Author: r.Author, Date: r.Date, Changes: string(r.Changes)}
 }
 
 // Insert stores a new tender.
@@ -141,16 +197,16 @@ func (s *Store) Insert(ctx context.Context, t *tender.Tender, rev tender.Revisio
 	if err != nil {
 		return err
 	}
+	rev.Rev = 1
+	if err := s.claim(ctx, t.ID, 0, rev); err != nil {
+		return err
+	}
 	tk, err := s.take(ctx)
 	if err != nil {
 		return err
 	}
-	f["_id"], f["rev"], f["seq"] = t.ID, int64(1), tk.S
-	f["revisions"] = []revisionDoc{revDoc(rev)}
+	f["_id"], f["rev"], f["seq"] = t.ID, int64(1), tk.ID
 	_, err = s.tenders.InsertOne(ctx, f)
-	if err == nil {
-		t.Revision, t.Seq = 1, tk.S
-	}
 	s.release(ctx, t.ID, tk, err == nil)
 	if mongo.IsDuplicateKeyError(err) {
 		return fmt.Errorf("mongodb: insert %s: %w", t.ID, tender.ErrConflict)
@@ -158,17 +214,57 @@ func (s *Store) Insert(ctx context.Context, t *tender.Tender, rev tender.Revisio
 	if err != nil {
 		return fmt.Errorf("mongodb: insert %s: %w", t.ID, err)
 	}
+	t.Revision, t.Seq = 1, tk.ID
 	return nil
 }
 
-var noRevisions = options.FindOne().SetProjection(bson.M{"revisions": 0})
+// claim records revision rev of tender id, which must currently be at
+// revision cur. Losing the insert race means another write got there first.
+func (s *Store) claim(ctx context.Context, id string, cur int64, rev tender.Revision) error {
+	d := revDoc(id, rev)
+	for attempt := 0; ; attempt++ {
+		_, err := s.revisions.InsertOne(ctx, d)
+		if err == nil {
+			return nil
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			return fmt.Errorf("mongodb: revision %s: %w", d.ID, err)
+		}
+		if attempt > 0 || !s.reclaim(ctx, id, cur, d.ID) {
+			return tender.ErrConflict
+		}
+	}
+}
+
+// reclaim removes the record of revision claimID when its writer died before
+// writing the tender: the tender is still at revision cur and the record is
+// older than Lease.
+func (s *Store) reclaim(ctx context.Context, id string, cur int64, claimID string) bool {
+	var old revisionDoc
+	if err := s.revisions.FindOne(ctx, bson.M{"_id": claimID}).Decode(&old); err != nil {
+		return false
+	}
+	if s.now().Sub(old.Date) < Lease {
+		return false
+	}
+	if cur > 0 {
+		n, err := s.tenders.CountDocuments(ctx, bson.M{"_id": id, "rev": cur})
+		if err != nil || n == 0 {
+			return false
+		}
+	} else if n, err := s.tenders.CountDocuments(ctx, bson.M{"_id": id}); err != nil || n > 0 {
+		return false
+	}
+	res, err := s.revisions.DeleteOne(ctx, bson.M{"_id": claimID, "date": old.Date})
+	return err == nil && res.DeletedCount == 1
+}
 
 // Get loads a tender.
 func (s *Store) Get(ctx context.Context, id string) (*tender.Tender, error) {
 	var d tenderDoc
-	err := s.tenders.FindOne(ctx, bson.M{"_id": id}, noRevisions).Decode(&d)
+	err := s.tenders.FindOne(ctx, bson.M{"_id": id}).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, tender.NotFound("tender_id")
+		return nil, tender.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("mongodb: get %s: %w", id, err)
@@ -182,58 +278,95 @@ func (s *Store) Save(ctx context.Context, t *tender.Tender, rev tender.Revision,
 	if err != nil {
 		return err
 	}
+	rev.Rev = t.Revision + 1
+	if err := s.claim(ctx, t.ID, t.Revision, rev); err != nil {
+		if tender.ErrorCode(err) == tender.CodeConflict {
+			if n, cerr := s.tenders.CountDocuments(ctx, bson.M{"_id": t.ID}); cerr == nil && n == 0 {
+				return tender.ErrNotFound
+			}
+		}
+		return err
+	}
 	tk, err := s.take(ctx)
 	if err != nil {
 		return err
 	}
-	f["rev"], f["seq"] = t.Revision+1, tk.S
-	update := bson.M{"$set": f, "$push": bson.M{"revisions": revDoc(rev)}}
+	f["rev"], f["seq"] = rev.Rev, tk.ID
+	f["bid_commits"] = t.BidCommits
+	update := bson.M{"$set": f}
 	if opt.StampBid != "" {
-		update["$currentDate"] = bson.M{"bid_commits." + opt.StampBid: true}
+		f["stamp_bid"] = opt.StampBid
+		update["$currentDate"] = bson.M{"stamped_at": true}
+	} else {
+		update["$unset"] = bson.M{"stamp_bid": "", "stamped_at": ""}
 	}
-	var d tenderDoc
-	err = s.tenders.FindOneAndUpdate(ctx, bson.M{"_id": t.ID, "rev": t.Revision}, update,
-		options.FindOneAndUpdate().SetReturnDocument(options.After).SetProjection(bson.M{"rev": 1, "seq": 1, "bid_commits": 1}),
-	).Decode(&d)
-	s.release(ctx, t.ID, tk, err == nil)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		if n, cerr := s.tenders.CountDocuments(ctx, bson.M{"_id": t.ID}); cerr == nil && n == 0 {
-			return tender.NotFound("tender_id")
-		}
-		return tender.ErrConflict
-	}
+	// This write owns revision rev.Rev: no other writer touches the document
+	// until it is visible, so a plain update by _id is safe.
+	res, err := s.tenders.UpdateOne(ctx, bson.M{"_id": t.ID, "rev": t.Revision}, update)
+	s.release(ctx, t.ID, tk, err == nil && res.MatchedCount == 1)
 	if err != nil {
 		return fmt.Errorf("mongodb: save %s: %w", t.ID, err)
 	}
-	t.Revision, t.Seq, t.BidCommits = d.Rev, d.Seq, d.BidCommits
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("mongodb: save %s: revision %d claimed but the document moved: %w", t.ID, rev.Rev, tender.ErrConflict)
+	}
+	t.Revision, t.Seq = rev.Rev, tk.ID
+	if opt.StampBid == "" {
+		return nil
+	}
+	var d tenderDoc
+	err = s.tenders.FindOne(ctx, bson.M{"_id": t.ID}, options.FindOne().SetProjection(bson.M{"bid_commits": 1, "stamp_bid": 1, "stamped_at": 1})).Decode(&d)
+	if err != nil {
+		return fmt.Errorf("mongodb: save %s: reading the bid's commit time: %w", t.ID, err)
+	}
+	t.BidCommits = d.commits()
 	return nil
 }
 
-// NextSequence increments and returns the named counter.
+// NextSequence returns the next number of the named counter. Each number is
+// claimed by inserting a unique record, the one atomic step on FerretDB.
 func (s *Store) NextSequence(ctx context.Context, name string) (int64, error) {
-	var d struct {
-		N int64 `bson:"n"`
+	for attempt := 0; ; attempt++ {
+		var last struct {
+			N int64 `bson:"n"`
+		}
+		err := s.counters.FindOne(ctx, bson.M{"name": name}, options.FindOne().SetSort(bson.D{{Key: "n", Value: -1}})).Decode(&last)
+		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+			return 0, fmt.Errorf("mongodb: sequence %s: %w", name, err)
+		}
+		n := last.N + 1
+		_, err = s.counters.InsertOne(ctx, bson.M{"_id": fmt.Sprintf("%s:%d", name, n), "name": name, "n": n})
+		if err == nil {
+			return n, nil
+		}
+		if !mongo.IsDuplicateKeyError(err) || attempt > 1000 {
+			return 0, fmt.Errorf("mongodb: sequence %s: %w", name, err)
+		}
 	}
-	err := s.counters.FindOneAndUpdate(ctx, bson.M{"_id": "seq:" + name}, bson.M{"$inc": bson.M{"n": int64(1)}},
-		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&d)
-	if err != nil {
-		return 0, fmt.Errorf("mongodb: sequence %s: %w", name, err)
-	}
-	return d.N, nil
 }
 
 // Revisions returns a tender's audit trail.
 func (s *Store) Revisions(ctx context.Context, id string) ([]tender.Revision, error) {
+	var cur int64
 	var d tenderDoc
-	err := s.tenders.FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(bson.M{"revisions": 1})).Decode(&d)
+	err := s.tenders.FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(bson.M{"rev": 1})).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, tender.NotFound("tender_id")
+		return nil, tender.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("mongodb: revisions %s: %w", id, err)
 	}
-	out := make([]tender.Revision, len(d.Revisions))
-	for i, r := range d.Revisions {
+	cur = d.Rev
+	c, err := s.revisions.Find(ctx, bson.M{"tender": id, "rev": bson.M{"$lte": cur}}, options.Find().SetSort(bson.D{{Key: "rev", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("mongodb: revisions %s: %w", id, err)
+	}
+	var docs []revisionDoc
+	if err := c.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("mongodb: revisions %s: %w", id, err)
+	}
+	out := make([]tender.Revision, len(docs))
+	for i, r := range docs {
 		out[i] = tender.Revision{Rev: r.Rev, Author: r.Author, Date: r.Date, Changes: json.RawMessage(r.Changes)}
 	}
 	return out, nil
