@@ -124,6 +124,7 @@ type revisionDoc struct {
 	Rev     int64     `bson:"rev"`
 	Author  string    `bson:"author"`
 	Date    time.Time `bson:"date"`
+	Claimed time.Time `bson:"claimed"` // when the writer claimed it, by the store's clock
 	Changes string    `bson:"changes"`
 }
 
@@ -203,6 +204,7 @@ func (s *Store) Insert(ctx context.Context, t *tender.Tender, rev tender.Revisio
 	}
 	tk, err := s.take(ctx)
 	if err != nil {
+		_, _ = s.revisions.DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": t.ID + ":1"})
 		return err
 	}
 	f["_id"], f["rev"], f["seq"] = t.ID, int64(1), tk.ID
@@ -222,6 +224,7 @@ func (s *Store) Insert(ctx context.Context, t *tender.Tender, rev tender.Revisio
 // revision cur. Losing the insert race means another write got there first.
 func (s *Store) claim(ctx context.Context, id string, cur int64, rev tender.Revision) error {
 	d := revDoc(id, rev)
+	d.Claimed = s.now()
 	for attempt := 0; ; attempt++ {
 		_, err := s.revisions.InsertOne(ctx, d)
 		if err == nil {
@@ -244,7 +247,7 @@ func (s *Store) reclaim(ctx context.Context, id string, cur int64, claimID strin
 	if err := s.revisions.FindOne(ctx, bson.M{"_id": claimID}).Decode(&old); err != nil {
 		return false
 	}
-	if s.now().Sub(old.Date) < Lease {
+	if s.now().Sub(old.Claimed) < Lease {
 		return false
 	}
 	if cur > 0 {
@@ -255,7 +258,7 @@ func (s *Store) reclaim(ctx context.Context, id string, cur int64, claimID strin
 	} else if n, err := s.tenders.CountDocuments(ctx, bson.M{"_id": id}); err != nil || n > 0 {
 		return false
 	}
-	res, err := s.revisions.DeleteOne(ctx, bson.M{"_id": claimID, "date": old.Date})
+	res, err := s.revisions.DeleteOne(ctx, bson.M{"_id": claimID, "claimed": old.Claimed})
 	return err == nil && res.DeletedCount == 1
 }
 
@@ -287,8 +290,11 @@ func (s *Store) Save(ctx context.Context, t *tender.Tender, rev tender.Revision,
 		}
 		return err
 	}
+	claimID := fmt.Sprintf("%s:%d", t.ID, rev.Rev)
+	unclaim := func() { _, _ = s.revisions.DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": claimID}) }
 	tk, err := s.take(ctx)
 	if err != nil {
+		unclaim()
 		return err
 	}
 	f["rev"], f["seq"] = rev.Rev, tk.ID
@@ -308,6 +314,10 @@ func (s *Store) Save(ctx context.Context, t *tender.Tender, rev tender.Revision,
 		return fmt.Errorf("mongodb: save %s: %w", t.ID, err)
 	}
 	if res.MatchedCount == 0 {
+		unclaim()
+		if n, cerr := s.tenders.CountDocuments(ctx, bson.M{"_id": t.ID}); cerr == nil && n == 0 {
+			return tender.ErrNotFound
+		}
 		return fmt.Errorf("mongodb: save %s: revision %d claimed but the document moved: %w", t.ID, rev.Rev, tender.ErrConflict)
 	}
 	t.Revision, t.Seq = rev.Rev, tk.ID
