@@ -23,7 +23,7 @@ func (s *server) documentRoutes(t *gin.RouterGroup) {
 			if err != nil {
 				return err
 			}
-			c.JSON(http.StatusOK, gin.H{"data": listOf(docs)})
+			c.PureJSON(http.StatusOK, gin.H{"data": listOf(docs)})
 			return nil
 		}))
 		t.GET(path+"/:doc", s.handle(func(c *gin.Context, actor tender.Actor) error {
@@ -35,7 +35,7 @@ func (s *server) documentRoutes(t *gin.RouterGroup) {
 			if err != nil {
 				return err
 			}
-			c.JSON(http.StatusOK, gin.H{"data": d})
+			c.PureJSON(http.StatusOK, gin.H{"data": d})
 			return nil
 		}))
 		t.POST(path, s.handle(func(c *gin.Context, actor tender.Actor) error {
@@ -48,7 +48,7 @@ func (s *server) documentRoutes(t *gin.RouterGroup) {
 				return err
 			}
 			c.Header("Location", s.tenderURL(c, tn.ID)+c.Request.URL.Path[len(Prefix+"/tenders/"+tn.ID):]+"/"+d.ID)
-			c.JSON(http.StatusCreated, gin.H{"data": d})
+			c.PureJSON(http.StatusCreated, gin.H{"data": d})
 			return nil
 		}))
 		update := func(newVersion bool) gin.HandlerFunc {
@@ -61,7 +61,7 @@ func (s *server) documentRoutes(t *gin.RouterGroup) {
 				if err != nil {
 					return err
 				}
-				c.JSON(http.StatusOK, gin.H{"data": d})
+				c.PureJSON(http.StatusOK, gin.H{"data": d})
 				return nil
 			})
 		}

@@ -72,7 +72,7 @@ func (s *server) feed(c *gin.Context, actor tender.Actor) error {
 		}
 		items = append(items, item)
 	}
-	c.JSON(http.StatusOK, gin.H{
+	c.PureJSON(http.StatusOK, gin.H{
 		"data":      items,
 		"next_page": s.pageLink(c, page.Next, q.Descending),
 		"prev_page": s.pageLink(c, page.Prev, !q.Descending),

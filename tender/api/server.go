@@ -51,7 +51,7 @@ func New(svc *tender.Service, cfg Config, log *slog.Logger) http.Handler {
 		fail(c, log, &httpError{http.StatusMethodNotAllowed, []tender.FieldError{{Location: "url", Name: "method", Description: "Method not allowed"}}})
 	})
 	g := r.Group(Prefix)
-	g.GET("/health", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"data": gin.H{"status": "ok"}}) })
+	g.GET("/health", func(c *gin.Context) { c.PureJSON(http.StatusOK, gin.H{"data": gin.H{"status": "ok"}}) })
 	g.GET("/tenders", s.handle(s.feed))
 	g.POST("/tenders", s.handle(s.createTender))
 	t := g.Group("/tenders/:id")
@@ -184,7 +184,7 @@ func writeTender(c *gin.Context, status int, t *tender.Tender, view *tender.Tend
 	for k, v := range extra {
 		body[k] = v
 	}
-	c.JSON(status, body)
+	c.PureJSON(status, body)
 }
 
 func (s *server) createTender(c *gin.Context, actor tender.Actor) error {
@@ -240,7 +240,7 @@ func (s *server) getAuction(c *gin.Context, actor tender.Actor) error {
 		return err
 	}
 	v := t.View(actor.Role, "")
-	c.JSON(http.StatusOK, gin.H{"data": gin.H{
+	c.PureJSON(http.StatusOK, gin.H{"data": gin.H{
 		"id": v.ID, "tenderID": v.TenderID, "status": v.Status, "title": v.Title, "value": v.Value,
 		"minimalStep": v.MinimalStep, "auctionPeriod": v.AuctionPeriod, "bids": v.Bids, "items": v.Items,
 		"procurementMethodType": v.ProcurementMethodType, "submissionMethodDetails": v.SubmissionMethodDetails,
@@ -285,7 +285,7 @@ func (s *server) historical(c *gin.Context, actor tender.Actor) error {
 	c.Header("X-Revision-Author", rev.Author)
 	c.Header("X-Revision-Hash", HashKey(string(data)))
 	c.Header("X-Revision-Last", fmt.Sprint(last))
-	c.JSON(http.StatusOK, gin.H{"data": json.RawMessage(data)})
+	c.PureJSON(http.StatusOK, gin.H{"data": json.RawMessage(data)})
 	return nil
 }
 
@@ -319,7 +319,7 @@ func (s *server) listQuestions(c *gin.Context, actor tender.Actor) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"data": listOf(v.Questions)})
+	c.PureJSON(http.StatusOK, gin.H{"data": listOf(v.Questions)})
 	return nil
 }
 
@@ -332,7 +332,7 @@ func (s *server) getQuestion(c *gin.Context, actor tender.Actor) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"data": q})
+	c.PureJSON(http.StatusOK, gin.H{"data": q})
 	return nil
 }
 
@@ -346,7 +346,7 @@ func (s *server) addQuestion(c *gin.Context, actor tender.Actor) error {
 		return err
 	}
 	c.Header("Location", s.tenderURL(c, t.ID)+"/questions/"+q.ID)
-	c.JSON(http.StatusCreated, gin.H{"data": q})
+	c.PureJSON(http.StatusCreated, gin.H{"data": q})
 	return nil
 }
 
@@ -359,7 +359,7 @@ func (s *server) answerQuestion(c *gin.Context, actor tender.Actor) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"data": q})
+	c.PureJSON(http.StatusOK, gin.H{"data": q})
 	return nil
 }
 
@@ -368,7 +368,7 @@ func (s *server) listBids(c *gin.Context, actor tender.Actor) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"data": listOf(bids)})
+	c.PureJSON(http.StatusOK, gin.H{"data": listOf(bids)})
 	return nil
 }
 
@@ -377,7 +377,7 @@ func (s *server) getBid(c *gin.Context, actor tender.Actor) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"data": b})
+	c.PureJSON(http.StatusOK, gin.H{"data": b})
 	return nil
 }
 
@@ -393,7 +393,7 @@ func (s *server) addBid(c *gin.Context, actor tender.Actor) error {
 	c.Header("Location", s.tenderURL(c, t.ID)+"/bids/"+b.ID)
 	v := *b
 	v.Owner, v.Access = "", nil
-	c.JSON(http.StatusCreated, gin.H{"data": v, "access": creds})
+	c.PureJSON(http.StatusCreated, gin.H{"data": v, "access": creds})
 	return nil
 }
 
@@ -406,7 +406,7 @@ func (s *server) patchBid(c *gin.Context, actor tender.Actor) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"data": b})
+	c.PureJSON(http.StatusOK, gin.H{"data": b})
 	return nil
 }
 
@@ -415,7 +415,7 @@ func (s *server) deleteBid(c *gin.Context, actor tender.Actor) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"data": b})
+	c.PureJSON(http.StatusOK, gin.H{"data": b})
 	return nil
 }
 
@@ -424,7 +424,7 @@ func (s *server) listAwards(c *gin.Context, actor tender.Actor) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"data": listOf(v.Awards)})
+	c.PureJSON(http.StatusOK, gin.H{"data": listOf(v.Awards)})
 	return nil
 }
 
@@ -437,7 +437,7 @@ func (s *server) getAward(c *gin.Context, actor tender.Actor) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"data": a})
+	c.PureJSON(http.StatusOK, gin.H{"data": a})
 	return nil
 }
 
@@ -450,7 +450,7 @@ func (s *server) patchAward(c *gin.Context, actor tender.Actor) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"data": a})
+	c.PureJSON(http.StatusOK, gin.H{"data": a})
 	return nil
 }
 
@@ -459,7 +459,7 @@ func (s *server) listContracts(c *gin.Context, actor tender.Actor) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"data": listOf(v.Contracts)})
+	c.PureJSON(http.StatusOK, gin.H{"data": listOf(v.Contracts)})
 	return nil
 }
 
@@ -472,7 +472,7 @@ func (s *server) getContract(c *gin.Context, actor tender.Actor) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"data": ct})
+	c.PureJSON(http.StatusOK, gin.H{"data": ct})
 	return nil
 }
 
@@ -485,7 +485,7 @@ func (s *server) patchContract(c *gin.Context, actor tender.Actor) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"data": ct})
+	c.PureJSON(http.StatusOK, gin.H{"data": ct})
 	return nil
 }
 
@@ -494,7 +494,7 @@ func (s *server) listCancellations(c *gin.Context, actor tender.Actor) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"data": listOf(v.Cancellations)})
+	c.PureJSON(http.StatusOK, gin.H{"data": listOf(v.Cancellations)})
 	return nil
 }
 
@@ -507,7 +507,7 @@ func (s *server) getCancellation(c *gin.Context, actor tender.Actor) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"data": x})
+	c.PureJSON(http.StatusOK, gin.H{"data": x})
 	return nil
 }
 
@@ -521,7 +521,7 @@ func (s *server) addCancellation(c *gin.Context, actor tender.Actor) error {
 		return err
 	}
 	c.Header("Location", s.tenderURL(c, t.ID)+"/cancellations/"+x.ID)
-	c.JSON(http.StatusCreated, gin.H{"data": x})
+	c.PureJSON(http.StatusCreated, gin.H{"data": x})
 	return nil
 }
 
@@ -534,7 +534,7 @@ func (s *server) patchCancellation(c *gin.Context, actor tender.Actor) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"data": x})
+	c.PureJSON(http.StatusOK, gin.H{"data": x})
 	return nil
 }
 
