@@ -97,12 +97,10 @@ func (t *Tender) patchAward(id string, in AwardInput, now time.Time, cal *Calend
 				t.Contracts[i].Date = now
 			}
 		}
-		bid := t.bid(a.BidID)
 		t.Awards = append(t.Awards, Award{
 			ID: newID(), BidID: a.BidID, Status: AwardPending, Date: now, Value: a.Value, Suppliers: a.Suppliers,
 			Period: &Period{StartDate: ptr(now), EndDate: ptr(cal.AddDuration(now, t.rules().awardDecisionDays, true, t.accelerator()))},
 		})
-		_ = bid
 		t.Status = StatusQualification
 		t.AwardPeriod.EndDate = nil
 		return &t.Awards[len(t.Awards)-2], nil

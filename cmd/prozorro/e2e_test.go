@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -225,7 +224,6 @@ func bid(amount float64, name, edr string) map[string]any {
 // against the real binary and the real store.
 func TestEndToEnd(t *testing.T) {
 	base := startServer(t)
-	buyer := client{t, base, "buyerkey"}
 	public := client{t, base, ""}
 	auction := client{t, base, "auctionkey"}
 
@@ -450,6 +448,4 @@ func TestEndToEnd(t *testing.T) {
 			}
 		}
 	})
-	_ = buyer
-	_ = sync.Mutex{}
 }

@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -538,4 +537,3 @@ func (s *server) patchCancellation(c *gin.Context, actor tender.Actor) error {
 	return nil
 }
 
-var _ = errors.New
