@@ -536,4 +536,3 @@ func (s *server) patchCancellation(c *gin.Context, actor tender.Actor) error {
 	c.PureJSON(http.StatusOK, gin.H{"data": x})
 	return nil
 }
-
