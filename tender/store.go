@@ -3,6 +3,7 @@ package tender
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"time"
 )
 
@@ -65,4 +66,32 @@ type FeedPage struct {
 	Items []*Tender
 	Next  string
 	Prev  string
+}
+
+// ParseFeedOffset reads a feed cursor (a decimal feed number; "" is 0).
+func ParseFeedOffset(s string) (int64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, &Error{Code: CodeInvalid, Errors: []FieldError{{Location: "query", Name: "offset", Description: "Offset must be a cursor returned in next_page or prev_page"}}}
+	}
+	return n, nil
+}
+
+// SetCursors fills Next and Prev for a page read with q from offset. first
+// and last are the feed numbers of the page's first and last items (ignored
+// when the page is empty); top is the highest number readers may see.
+func (p *FeedPage) SetCursors(q FeedQuery, offset, first, last, top int64) {
+	switch {
+	case len(p.Items) > 0:
+		p.Next, p.Prev = strconv.FormatInt(last, 10), strconv.FormatInt(first, 10)
+	case q.Descending && q.Offset == "":
+		p.Next, p.Prev = "0", strconv.FormatInt(top, 10)
+	case q.Descending:
+		p.Next, p.Prev = q.Offset, q.Offset
+	default:
+		p.Next, p.Prev = strconv.FormatInt(offset, 10), strconv.FormatInt(offset, 10)
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strconv"
 	"sync"
 	"time"
 
@@ -277,7 +276,7 @@ func (s *Store) Feed(ctx context.Context, q tender.FeedQuery) (tender.FeedPage, 
 	if err := ctx.Err(); err != nil {
 		return tender.FeedPage{}, err
 	}
-	offset, err := parseOffset(q.Offset)
+	offset, err := tender.ParseFeedOffset(q.Offset)
 	if err != nil {
 		return tender.FeedPage{}, err
 	}
@@ -331,31 +330,10 @@ func (s *Store) Feed(ctx context.Context, q tender.FeedQuery) (tender.FeedPage, 
 		}
 		page.Items = append(page.Items, t)
 	}
-	switch {
-	case len(match) > 0:
-		page.Next = strconv.FormatInt(match[len(match)-1].seq, 10)
-		page.Prev = strconv.FormatInt(match[0].seq, 10)
-	case q.Descending:
-		page.Next, page.Prev = q.Offset, q.Offset
-		if q.Offset == "" {
-			page.Next = "0"
-		}
-	default:
-		page.Next = strconv.FormatInt(offset, 10)
-		page.Prev = page.Next
+	var first, last int64
+	if len(match) > 0 {
+		first, last = match[0].seq, match[len(match)-1].seq
 	}
+	page.SetCursors(q, offset, first, last, s.feed)
 	return page, nil
-}
-
-// parseOffset reads a feed cursor; "" is 0.
-func parseOffset(s string) (int64, error) {
-	if s == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
-		return 0, &tender.Error{Code: tender.CodeInvalid, Errors: []tender.FieldError{{
-			Location: "query", Name: "offset", Description: "Offset must be a cursor returned in next_page or prev_page"}}}
-	}
-	return n, nil
 }

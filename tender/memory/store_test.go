@@ -308,8 +308,8 @@ func TestFeed(t *testing.T) {
 	}
 
 	empty := memory.New()
-	if page, _ := empty.Feed(ctx, tender.FeedQuery{Descending: true, Limit: 10}); page.Next != "0" || page.Prev != "" || len(page.Items) != 0 {
-		t.Errorf("empty descending feed = %+v, want next 0 prev empty", page)
+	if page, _ := empty.Feed(ctx, tender.FeedQuery{Descending: true, Limit: 10}); page.Next != "0" || page.Prev != "0" || len(page.Items) != 0 {
+		t.Errorf("empty descending feed = %+v, want next 0 prev 0 (the top of an empty feed), as tender/mongodb answers", page)
 	}
 	if page, _ := empty.Feed(ctx, tender.FeedQuery{Limit: 10}); page.Next != "0" || page.Prev != "0" {
 		t.Errorf("empty ascending feed = %+v, want next 0 prev 0", page)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -110,7 +109,7 @@ func (s *Store) PruneTickets(ctx context.Context, keep int64) error {
 
 // Feed returns a page of public tenders ordered by their feed number.
 func (s *Store) Feed(ctx context.Context, q tender.FeedQuery) (tender.FeedPage, error) {
-	offset, err := parseOffset(q.Offset)
+	offset, err := tender.ParseFeedOffset(q.Offset)
 	if err != nil {
 		return tender.FeedPage{}, err
 	}
@@ -152,17 +151,10 @@ func (s *Store) Feed(ctx context.Context, q tender.FeedQuery) (tender.FeedPage, 
 		}
 		page.Items = append(page.Items, t)
 	}
-	switch {
-	case len(docs) > 0:
-		page.Next = strconv.FormatInt(docs[len(docs)-1].Seq, 10)
-		page.Prev = strconv.FormatInt(docs[0].Seq, 10)
-	case q.Descending:
-		page.Next, page.Prev = q.Offset, q.Offset
-		if q.Offset == "" {
-			page.Next, page.Prev = "0", strconv.FormatInt(bound, 10)
-		}
-	default:
-		page.Next, page.Prev = strconv.FormatInt(offset, 10), strconv.FormatInt(offset, 10)
+	var first, last int64
+	if len(docs) > 0 {
+		first, last = docs[0].Seq, docs[len(docs)-1].Seq
 	}
+	page.SetCursors(q, offset, first, last, bound)
 	return page, nil
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
@@ -400,15 +399,4 @@ func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]string, er
 		ids[i] = d.ID
 	}
 	return ids, nil
-}
-
-func parseOffset(s string) (int64, error) {
-	if s == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
-		return 0, &tender.Error{Code: tender.CodeInvalid, Errors: []tender.FieldError{{Location: "query", Name: "offset", Description: "Offset must be a cursor returned in next_page or prev_page"}}}
-	}
-	return n, nil
 }
