@@ -34,6 +34,10 @@ type Config struct {
 		Interval time.Duration `yaml:"interval"`
 	} `yaml:"chronograph"`
 	Platforms []PlatformConfig `yaml:"platforms"`
+
+	// CalendarFile is a workdays_off.json to use and reload instead of the
+	// embedded one; empty means the embedded ProZorro calendar.
+	CalendarFile string `yaml:"calendar_file"`
 }
 
 // PlatformConfig is one API client in config.yaml; its key only as a hash.
@@ -102,6 +106,7 @@ func loadConfig(path string, explicit bool, getenv func(string) string) (Config,
 		env("PROZORRO_MONGO_DATABASE", str(&c.Mongo.Database)),
 		env("PROZORRO_DATA_DIR", str(&c.Mongo.DataDir)),
 		env("PROZORRO_SANDBOX", func(v string) (err error) { c.Sandbox, err = strconv.ParseBool(v); return }),
+		env("PROZORRO_CALENDAR_FILE", str(&c.CalendarFile)),
 		env("PROZORRO_CHRONOGRAPH_INTERVAL", func(v string) (err error) { c.Chronograph.Interval, err = time.ParseDuration(v); return }),
 	}
 	if err := errors.Join(errs...); err != nil {

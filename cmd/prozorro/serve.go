@@ -45,6 +45,10 @@ func runServe(ctx context.Context, name string, args []string, r roles, stdout i
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	cal, err := openCalendar(ctx, cfg.CalendarFile, log)
+	if err != nil {
+		return err
+	}
 
 	uri := cfg.Mongo.URI
 	errc := make(chan error, 3)
@@ -76,7 +80,7 @@ func runServe(ctx context.Context, name string, args []string, r roles, stdout i
 	}
 	defer store.Close(context.Background())
 
-	svc := &tender.Service{Store: store, Calendar: tender.DefaultCalendar(), Now: time.Now, Sandbox: cfg.Sandbox}
+	svc := &tender.Service{Store: store, Calendar: cal, Now: time.Now, Sandbox: cfg.Sandbox}
 	if cfg.Sandbox {
 		log.Warn("sandbox mode: accelerated and quick tenders are allowed")
 	}
