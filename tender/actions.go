@@ -209,9 +209,7 @@ func (s *Service) AddBid(ctx context.Context, id string, actor Actor, in BidInpu
 			b.Documents[i].Author = "bid_owner"
 		}
 		b.Owner = actor.Platform
-		b.Access, creds = newAccess()
-		creds.Transfer = ""
-		b.Access.TransferHash = ""
+		b.Access, creds = newAccess() // the transfer token lets another platform take the bid over
 		out = *b
 		return nil
 	})
@@ -343,16 +341,18 @@ func (s *Service) DeleteBid(ctx context.Context, id, bidID string, actor Actor) 
 	return &out, nil
 }
 
-// PostAuction records the auction's results (auction role) and starts awarding.
-func (s *Service) PostAuction(ctx context.Context, id string, actor Actor, res AuctionResults) (*Tender, error) {
+// PostAuction records the auction's results for lot (auction role; "" for
+// a tender without lots) and starts awarding once every auction has ended.
+func (s *Service) PostAuction(ctx context.Context, id, lot string, actor Actor, res AuctionResults) (*Tender, error) {
 	if actor.Role != RoleAuction && actor.Role != RoleAdmin {
 		return nil, Forbidden("Only the auction role can report auction results")
 	}
 	return s.update(ctx, id, actor, SaveOptions{}, func(t *Tender, now time.Time) error {
-		if err := t.validateAuctionResults(res); err != nil {
+		if err := t.validateAuctionResults(lot, res); err != nil {
 			return err
 		}
-		t.applyAuctionResults(&res, now, s.Calendar, NewID)
+		t.recordAuction(lot, &res, now)
+		t.afterAuction(now, s.Calendar, NewID)
 		return nil
 	})
 }
@@ -395,7 +395,7 @@ func (s *Service) PatchContract(ctx context.Context, id, contractID string, acto
 func (s *Service) AddCancellation(ctx context.Context, id string, actor Actor, in CancellationInput) (*Tender, *Cancellation, error) {
 	var out Cancellation
 	t, err := s.update(ctx, id, actor, SaveOptions{}, asOwner(actor, func(t *Tender, now time.Time) error {
-		c, err := t.addCancellation(in, now, NewID)
+		c, err := t.addCancellation(in, now, s.Calendar, NewID)
 		if err != nil {
 			return err
 		}
@@ -412,7 +412,7 @@ func (s *Service) AddCancellation(ctx context.Context, id string, actor Actor, i
 func (s *Service) PatchCancellation(ctx context.Context, id, cancellationID string, actor Actor, in CancellationInput) (*Tender, *Cancellation, error) {
 	var out Cancellation
 	t, err := s.update(ctx, id, actor, SaveOptions{}, asOwner(actor, func(t *Tender, now time.Time) error {
-		c, err := t.patchCancellation(cancellationID, in, now)
+		c, err := t.patchCancellation(cancellationID, in, now, s.Calendar, NewID)
 		if err != nil {
 			return err
 		}

@@ -11,6 +11,9 @@ type BidInput struct {
 	Value         *Value         `json:"value"`
 	Status        *string        `json:"status"`
 	SelfQualified *bool          `json:"selfQualified"`
+	SelfEligible  *bool          `json:"selfEligible"`
+	LotValues     []LotValue     `json:"lotValues"`
+	Parameters    []Parameter    `json:"parameters"`
 	Documents     []Document     `json:"documents"`
 }
 
@@ -36,13 +39,17 @@ func (t *Tender) addBid(in BidInput, now time.Time, id string, newID func() stri
 	if len(in.Tenderers) == 0 {
 		p.Add("tenderers", "Please provide at least 1 item.")
 	}
-	if in.Value == nil {
+	switch {
+	case len(t.Lots) == 0 && in.Value == nil:
 		p.Add("value", "This field is required.")
+	case len(t.Lots) > 0 && len(in.LotValues) == 0:
+		p.Add("lotValues", "This field is required.")
 	}
 	if in.Status == nil {
 		in.Status = ptr(BidPending)
 	}
 	t.applyBidInput(&b, in, now, newID, &p)
+	t.validateParameters(&b, &p)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -72,8 +79,11 @@ func (t *Tender) patchBid(b *Bid, in BidInput, now time.Time, newID func() strin
 	if in.Tenderers != nil && len(in.Tenderers) == 0 {
 		p.Add("tenderers", "Please provide at least 1 item.")
 	}
-	wasDraft := b.Status == BidDraft
+	wasDraft := b.Status == BidDraft || b.Status == BidInvalid
 	t.applyBidInput(b, in, now, newID, &p)
+	if in.Parameters != nil || in.LotValues != nil {
+		t.validateParameters(b, &p)
+	}
 	if err := p.Err(); err != nil {
 		return err
 	}
@@ -88,8 +98,8 @@ func (t *Tender) applyBidInput(b *Bid, in BidInput, now time.Time, newID func() 
 	if in.Status != nil {
 		switch {
 		case *in.Status == b.Status:
-		case *in.Status == BidPending && (b.Status == BidDraft || b.Status == BidPending):
-			b.Status = BidPending
+		case *in.Status == BidPending && (b.Status == BidDraft || b.Status == BidPending || b.Status == BidInvalid):
+			b.Status = BidPending // submit, or re-confirm after the owner changed the tender
 		case *in.Status == BidDraft && b.Status == BidPending && b.Value == nil:
 			b.Status = BidDraft // a new bid may start as a draft
 		default:
@@ -105,26 +115,47 @@ func (t *Tender) applyBidInput(b *Bid, in BidInput, now time.Time, newID func() 
 	if in.SelfQualified != nil {
 		b.SelfQualified = in.SelfQualified
 	}
+	if in.SelfEligible != nil {
+		b.SelfEligible = in.SelfEligible
+	}
 	if in.Value != nil {
-		v := *in.Value
-		if v.Currency == "" {
-			v.Currency = t.Value.Currency
+		if len(t.Lots) > 0 {
+			p.Add("value", "Rogue field: with lots the bid's values go in lotValues")
+		} else {
+			b.Value = t.checkOffer("value", "", *in.Value, p)
 		}
-		if v.ValueAddedTaxIncluded == nil {
-			v.ValueAddedTaxIncluded = t.Value.ValueAddedTaxIncluded
+	}
+	if in.LotValues != nil {
+		if len(t.Lots) == 0 {
+			p.Add("lotValues", "Rogue field: the tender has no lots")
 		}
-		validateValue("value", &v, p)
-		c := t.Config
-		if c.HasValueRestriction && v.Amount.Cmp(t.Value.Amount) > 0 {
-			p.Add("value", "value of bid should be less than value of tender")
+		seen := map[string]bool{}
+		lvs := make([]LotValue, 0, len(in.LotValues))
+		for i, lv := range in.LotValues {
+			name := fmt.Sprintf("lotValues[%d]", i)
+			switch {
+			case t.lot(lv.RelatedLot) == nil:
+				p.Add(name+".relatedLot", "relatedLot should be one of lots")
+				continue
+			case !t.lotOpen(lv.RelatedLot):
+				p.Add(name+".relatedLot", "Can bid only on an active lot")
+				continue
+			case seen[lv.RelatedLot]:
+				p.Add(name+".relatedLot", "Only one offer per lot")
+				continue
+			case lv.Value == nil:
+				p.Add(name+".value", "This field is required.")
+				continue
+			}
+			seen[lv.RelatedLot] = true
+			out := LotValue{RelatedLot: lv.RelatedLot, Status: BidPending, Date: ptr(now)}
+			out.Value = t.checkOffer(name+".value", lv.RelatedLot, *lv.Value, p)
+			lvs = append(lvs, out)
 		}
-		if c.ValueCurrencyEquality && v.Currency != t.Value.Currency {
-			p.Add("value", "currency of bid should be identical to currency of value of tender")
-		}
-		if c.ValueCurrencyEquality && boolOr(v.ValueAddedTaxIncluded, true) != boolOr(t.Value.ValueAddedTaxIncluded, true) {
-			p.Add("value", "valueAddedTaxIncluded of bid should be identical to valueAddedTaxIncluded of value of tender")
-		}
-		b.Value = &v
+		b.LotValues = lvs
+	}
+	if in.Parameters != nil {
+		b.Parameters = in.Parameters
 	}
 	for i, d := range in.Documents {
 		doc, err := newDocument(d, now, newID)
@@ -134,6 +165,33 @@ func (t *Tender) applyBidInput(b *Bid, in BidInput, now time.Time, newID func() 
 		}
 		b.Documents = append(b.Documents, doc)
 	}
+}
+
+// checkOffer validates an offer for lot key against the lot's (or the
+// tender's) value as the config requires.
+func (t *Tender) checkOffer(name, key string, v Value, p *Problems) *Value {
+	limit := t.lotValue(key)
+	if v.Currency == "" {
+		v.Currency = limit.Currency
+	}
+	if v.ValueAddedTaxIncluded == nil {
+		v.ValueAddedTaxIncluded = limit.ValueAddedTaxIncluded
+	}
+	validateValue(name, &v, p)
+	c, of := t.Config, "tender"
+	if key != "" {
+		of = "lot"
+	}
+	if c.HasValueRestriction && v.Amount.Cmp(limit.Amount) > 0 {
+		p.Add(name, "value of bid should be less than value of %s", of)
+	}
+	if c.ValueCurrencyEquality && v.Currency != limit.Currency {
+		p.Add(name, "currency of bid should be identical to currency of value of %s", of)
+	}
+	if c.ValueCurrencyEquality && boolOr(v.ValueAddedTaxIncluded, true) != boolOr(limit.ValueAddedTaxIncluded, true) {
+		p.Add(name, "valueAddedTaxIncluded of bid should be identical to valueAddedTaxIncluded of value of %s", of)
+	}
+	return &v
 }
 
 func (t *Tender) deleteBid(b *Bid, now time.Time) error {

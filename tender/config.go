@@ -3,12 +3,21 @@ package tender
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 )
 
-// ProcBelowThreshold is the simplified procurement (спрощена закупівля).
-const ProcBelowThreshold = "belowThreshold"
+// procurementMethodType values.
+const (
+	ProcBelowThreshold   = "belowThreshold"    // спрощена закупівля
+	ProcAboveThreshold   = "aboveThreshold"    // open tender (відкриті торги з особливостями)
+	ProcAboveThresholdUA = "aboveThresholdUA"  // open tender, Ukrainian publication
+	ProcAboveThresholdEU = "aboveThresholdEU"  // open tender with pre-qualification
+	ProcReporting        = "reporting"         // report on a direct award
+	ProcNegotiation      = "negotiation"       // negotiated procedure
+	ProcNegotiationQuick = "negotiation.quick" // urgent negotiated procedure
+)
 
 // Config is a tender's procedure configuration, ProZorro's `config` block. It
 // is fixed when the tender is created and returned beside `data`.
@@ -41,11 +50,40 @@ type Config struct {
 
 // rules holds what a procedure fixes beyond its config block.
 type rules struct {
-	config                Config
-	optional              map[string]bool // config keys a creator may change
-	workingDays           bool            // durations in working days
-	awardDecisionDays     int             // award.period length
-	createLevel, bidLevel byte            // accreditation levels
+	config   Config
+	optional map[string][]any // config keys a creator may change, with the values allowed
+	method   string           // procurementMethod: open or limited
+	// Units of the config durations: working or calendar days.
+	workingDays           bool // enquiry, tendering, extension
+	awardWorkingDays      bool // award standstill
+	clarifyWorking        bool // clarificationUntilDuration
+	awardDecisionDays     int  // award.period, working days
+	extraTendering        int  // days that must remain after an owner edits in tendering
+	eligibility           bool // decisions also need eligible:true
+	alp                   bool // abnormally-low-price milestone on awards
+	cancelReasons         []string
+	createLevel, bidLevel byte // accreditation levels
+}
+
+// limited reports a procedure without bids: the owner awards directly.
+func (r rules) limited() bool { return r.method == "limited" }
+
+var (
+	yesNo          = []any{true, false}
+	reasonsBase    = []string{"noDemand", "unFixable", "forceMajeure", "expensesCut"}
+	reasonsOpen    = []string{"noDemand", "unFixable", "forceMajeure", "expensesCut", "noOffer"}
+	reasonsLimited = []string{"noDemand", "unFixable", "forceMajeure", "expensesCut", "noObjectiveness", "dateViolation"}
+)
+
+// openConfig is what the competitive open procedures share.
+func openConfig(minBids, tendering, regulation, complainRegulation, awardComplain int) Config {
+	return Config{
+		HasAuction: true, HasAwardingOrder: true, HasValueRestriction: true, ValueCurrencyEquality: true,
+		MinBidsNumber: minBids, HasTenderComplaints: true, HasAwardComplaints: true, HasCancellationComplaints: true,
+		HasValueEstimation: true, TenderComplainRegulation: complainRegulation, AwardComplainDuration: awardComplain,
+		CancellationComplainDur: 10, ClarificationUntilDuration: 3, MinTenderingDuration: tendering,
+		EnquiryPeriodRegulation: regulation,
+	}
 }
 
 var procedures = map[string]rules{
@@ -53,14 +91,81 @@ var procedures = map[string]rules{
 		config: Config{
 			HasAuction: true, HasAwardingOrder: true, HasValueRestriction: true, ValueCurrencyEquality: true,
 			MinBidsNumber: 1, HasValueEstimation: true, AwardComplainDuration: 2, ClarificationUntilDuration: 1,
-			QualificationDuration: 0, MinTenderingDuration: 2, HasEnquiries: true, MinEnquiriesDuration: 3,
-			EnquiryPeriodRegulation: 0,
+			MinTenderingDuration: 2, HasEnquiries: true, MinEnquiriesDuration: 3,
 		},
-		optional:          map[string]bool{"hasAuction": true, "hasValueRestriction": true, "valueCurrencyEquality": true},
-		workingDays:       true,
+		optional:    map[string][]any{"hasAuction": yesNo, "hasValueRestriction": yesNo, "valueCurrencyEquality": yesNo},
+		method:      "open",
+		workingDays: true, awardWorkingDays: true, clarifyWorking: true,
+		awardDecisionDays: 5, extraTendering: 2,
+		cancelReasons: reasonsBase,
+		createLevel:   '1', bidLevel: '2',
+	},
+	ProcAboveThreshold: {
+		config:            openConfig(1, 15, 3, 3, 5),
+		optional:          map[string][]any{"hasAuction": yesNo, "minTenderingDuration": {7.0, 15.0}, "hasValueRestriction": yesNo, "valueCurrencyEquality": yesNo},
+		method:            "open",
+		awardDecisionDays: 5, extraTendering: 4, eligibility: true, alp: true,
+		cancelReasons: reasonsOpen,
+		createLevel:   '1', bidLevel: '2',
+	},
+	ProcAboveThresholdUA: {
+		config:            openConfig(2, 15, 10, 4, 10),
+		optional:          map[string][]any{"hasAuction": yesNo},
+		method:            "open",
+		clarifyWorking:    true,
+		awardDecisionDays: 5, extraTendering: 7, eligibility: true, alp: true,
+		cancelReasons: reasonsOpen,
+		createLevel:   '1', bidLevel: '2',
+	},
+	ProcAboveThresholdEU: {
+		config: func() Config {
+			c := openConfig(2, 30, 10, 4, 10)
+			c.HasPrequalification, c.HasQualificationComplaints = true, true
+			c.QualificationComplainDur, c.QualificationDuration = 5, 20
+			return c
+		}(),
+		method:            "open",
+		clarifyWorking:    true,
+		awardDecisionDays: 5, extraTendering: 7, eligibility: true, alp: true,
+		cancelReasons: reasonsOpen,
+		createLevel:   '1', bidLevel: '2',
+	},
+	ProcReporting: {
+		config: Config{HasAwardingOrder: true, HasValueRestriction: true, ValueCurrencyEquality: true,
+			MinBidsNumber: 1, HasValueEstimation: true},
+		method:            "limited",
 		awardDecisionDays: 5,
+		cancelReasons:     reasonsBase,
 		createLevel:       '1', bidLevel: '2',
 	},
+	ProcNegotiation: {
+		config: Config{HasAwardingOrder: true, HasValueRestriction: true, ValueCurrencyEquality: true,
+			MinBidsNumber: 1, HasAwardComplaints: true, HasCancellationComplaints: true, HasValueEstimation: true,
+			AwardComplainDuration: 5, CancellationComplainDur: 10},
+		method:            "limited",
+		awardDecisionDays: 5,
+		cancelReasons:     reasonsLimited,
+		createLevel:       '1', bidLevel: '2',
+	},
+	ProcNegotiationQuick: {
+		config: Config{HasAwardingOrder: true, HasValueRestriction: true, ValueCurrencyEquality: true,
+			MinBidsNumber: 1, HasAwardComplaints: true, HasCancellationComplaints: true, HasValueEstimation: true,
+			AwardComplainDuration: 3, CancellationComplainDur: 10},
+		method:            "limited",
+		awardDecisionDays: 5,
+		cancelReasons:     reasonsLimited,
+		createLevel:       '1', bidLevel: '2',
+	},
+}
+
+// ProcedureTypes lists the supported procurementMethodType values, sorted.
+func ProcedureTypes() []string {
+	out := make([]string, 0, len(procedures))
+	for k := range procedures {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // ConfigFor returns the default config of a procurementMethodType.
@@ -87,7 +192,7 @@ func mergeConfig(r rules, in map[string]any, p *Problems) Config {
 				p.Add(name, "Must be a boolean")
 				continue
 			}
-			if b != *d && !r.optional[k] {
+			if b != *d && !allowed(r.optional[k], b) {
 				p.Add(name, "Value must be %v for this procurementMethodType", *d)
 				continue
 			}
@@ -98,7 +203,7 @@ func mergeConfig(r rules, in map[string]any, p *Problems) Config {
 				p.Add(name, "Must be an integer")
 				continue
 			}
-			if int(f) != *d && !r.optional[k] {
+			if int(f) != *d && !allowed(r.optional[k], f) {
 				p.Add(name, "Value must be %d for this procurementMethodType", *d)
 				continue
 			}
@@ -106,6 +211,15 @@ func mergeConfig(r rules, in map[string]any, p *Problems) Config {
 		}
 	}
 	return c
+}
+
+func allowed(values []any, v any) bool {
+	for _, a := range values {
+		if a == v {
+			return true
+		}
+	}
+	return false
 }
 
 func configField(c *Config, k string) (any, bool) {

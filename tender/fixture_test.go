@@ -220,7 +220,7 @@ func (e *env) auctionResults(actor tender.Actor, amounts ...string) error {
 	raw, err := json.Marshal(body)
 	e.must("marshal auction results", err)
 	e.must("unmarshal auction results", json.Unmarshal(raw, &res))
-	_, err = e.svc.PostAuction(e.ctx, e.id, actor, res)
+	_, err = e.svc.PostAuction(e.ctx, e.id, "", actor, res)
 	return err
 }
 

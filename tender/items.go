@@ -124,7 +124,7 @@ type QuestionInput struct {
 }
 
 func (t *Tender) addQuestion(in QuestionInput, now time.Time, newID func() string) (*Question, error) {
-	if t.Status != StatusEnquiries {
+	if t.Status != StatusEnquiries && !(t.Status == StatusTendering && !t.Config.HasEnquiries) {
 		return nil, Forbidden("Can add question only in enquiryPeriod")
 	}
 	if now.Before(*t.EnquiryPeriod.StartDate) || !now.Before(*t.EnquiryPeriod.EndDate) {
@@ -157,8 +157,16 @@ func (t *Tender) addQuestion(in QuestionInput, now time.Time, newID func() strin
 		} else {
 			q.RelatedItem = *in.RelatedItem
 		}
+	case "lot":
+		if in.RelatedItem == nil || t.lot(*in.RelatedItem) == nil {
+			p.Add("relatedItem", "relatedItem should be one of lots")
+		} else if !t.lotOpen(*in.RelatedItem) {
+			return nil, Forbidden("Can add question only in active lot status")
+		} else {
+			q.RelatedItem = *in.RelatedItem
+		}
 	default:
-		p.Add("questionOf", "Value must be one of: tender, item")
+		p.Add("questionOf", "Value must be one of: tender, item, lot")
 	}
 	if err := p.Err(); err != nil {
 		return nil, err

@@ -1,20 +1,70 @@
 package tender
 
 import (
-	"sort"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
-// editable reports whether the owner may edit the tender's conditions.
-func (t *Tender) editable() bool {
-	return t.Status == StatusDraft || t.Status == StatusEnquiries
+// publishedStatus is the status a procedure enters on publication.
+func (t *Tender) publishedStatus() Status {
+	switch {
+	case t.rules().limited():
+		return StatusActive
+	case t.Config.HasEnquiries:
+		return StatusEnquiries
+	}
+	return StatusTendering
 }
 
-// patch applies an owner's edit: conditions in draft and active.enquiries,
-// and publication (status draft → active.enquiries).
+// editable reports whether the owner may edit the tender's conditions: in
+// draft, during enquiries, during tendering of the open procedures (which
+// invalidates submitted bids), and while a limited procedure is active.
+func (t *Tender) editable() bool {
+	switch t.Status {
+	case StatusDraft, StatusEnquiries:
+		return true
+	case StatusTendering:
+		return !t.Config.HasEnquiries
+	case StatusActive:
+		return len(t.Awards) == 0
+	}
+	return false
+}
+
+// pendingCancellation returns a pending cancellation of the tender or, when
+// lot is set, of that lot: while one exists the owner's actions there wait.
+func (t *Tender) pendingCancellation(lot string) *Cancellation {
+	for i := range t.Cancellations {
+		c := &t.Cancellations[i]
+		if c.Status == CancellationPending && (c.CancellationOf == "tender" || lot != "" && c.RelatedLot == lot) {
+			return c
+		}
+	}
+	return nil
+}
+
+func (t *Tender) checkNotCancelling(lot string) error {
+	if c := t.pendingCancellation(lot); c != nil {
+		return Forbidden("Can't perform action while cancellation %s is pending", c.ID)
+	}
+	return nil
+}
+
+// patch applies an owner's edit of the conditions, publication, and the
+// pre-qualification stand-still switch.
 func (t *Tender) patch(in TenderInput, now time.Time, cal *Calendar, sandbox bool, newID func() string) error {
+	if in.Status != nil && *in.Status == StatusPrequalStandstill && t.Status == StatusPrequalification {
+		if !in.onlyStatus() {
+			return Invalid("data", "Only status can be changed when switching to %s", StatusPrequalStandstill)
+		}
+		return t.startPrequalStandstill(now, cal)
+	}
 	if !t.editable() {
 		return statusForbidden("update tender", t.Status)
+	}
+	if err := t.checkNotCancelling(""); err != nil {
+		return err
 	}
 	var p Problems
 	if in.ProcurementMethodType != nil && *in.ProcurementMethodType != t.ProcurementMethodType {
@@ -46,12 +96,56 @@ func (t *Tender) patch(in TenderInput, now time.Time, cal *Calendar, sandbox boo
 	}
 	publish := false
 	if in.Status != nil && *in.Status != t.Status {
-		if t.Status == StatusDraft && *in.Status == StatusEnquiries {
+		if t.Status == StatusDraft && *in.Status == t.publishedStatus() {
 			publish = true
 		} else {
 			p.Add("status", "Can't change status from %s to %s", t.Status, *in.Status)
 		}
 	}
+	if t.Status != StatusDraft && in.Features != nil && len(t.Bids) > 0 {
+		p.Add("features", "Can't change features after bids were submitted")
+	}
+	if t.Config.HasEnquiries {
+		t.patchEnquiryPeriods(in, now, cal, newID, publish, &p)
+	} else {
+		if in.EnquiryPeriod != nil {
+			p.Add("enquiryPeriod", "Rogue field: the enquiry period is computed from the tender period")
+		}
+		tendering := t.Status == StatusTendering
+		t.applyInput(in, now, newID, &p)
+		if publish {
+			t.Date = ptr(now)
+			t.Status = t.publishedStatus()
+			if t.TenderPeriod != nil {
+				t.TenderPeriod.StartDate = ptr(now)
+			}
+		}
+		if !t.rules().limited() && (publish || in.TenderPeriod != nil || tendering) {
+			t.validateOpenPeriods(now, cal, &p)
+		}
+		if tendering {
+			t.validateExtension(now, cal, &p)
+			t.invalidateBids(now)
+		}
+	}
+	if publish && t.rules().limited() {
+		t.Date = ptr(now)
+		t.Status = StatusActive
+	}
+	return p.Err()
+}
+
+// onlyStatus reports an input that carries nothing but a status.
+func (in TenderInput) onlyStatus() bool {
+	empty := TenderInput{Status: in.Status}
+	return in.Title == nil && in.Description == nil && in.Value == nil && in.Items == nil && in.Lots == nil &&
+		in.Features == nil && in.TenderPeriod == nil && in.EnquiryPeriod == nil && in.ProcuringEntity == nil &&
+		in.MinimalStep == nil && in.Guarantee == nil && in.TitleEn == nil && in.DescriptionEn == nil &&
+		in.MainProcurementCategory == nil && in.Documents == nil && empty.Status == in.Status
+}
+
+// patchEnquiryPeriods edits a procedure with a separate enquiry period.
+func (t *Tender) patchEnquiryPeriods(in TenderInput, now time.Time, cal *Calendar, newID func() string, publish bool, p *Problems) {
 	periodsChanged := in.EnquiryPeriod != nil || in.TenderPeriod != nil
 	if t.Status == StatusEnquiries && in.EnquiryPeriod != nil && in.EnquiryPeriod.StartDate != nil &&
 		!in.EnquiryPeriod.StartDate.Equal(*t.EnquiryPeriod.StartDate) {
@@ -62,7 +156,7 @@ func (t *Tender) patch(in TenderInput, now time.Time, cal *Calendar, sandbox boo
 	linked := t.EnquiryPeriod != nil && t.TenderPeriod != nil && t.EnquiryPeriod.EndDate != nil &&
 		t.TenderPeriod.StartDate != nil && t.TenderPeriod.StartDate.Equal(*t.EnquiryPeriod.EndDate) &&
 		(in.TenderPeriod == nil || in.TenderPeriod.StartDate == nil)
-	t.applyInput(in, now, newID, &p)
+	t.applyInput(in, now, newID, p)
 	if linked && t.EnquiryPeriod != nil && t.EnquiryPeriod.EndDate != nil && t.TenderPeriod != nil {
 		t.TenderPeriod.StartDate = ptr(*t.EnquiryPeriod.EndDate)
 	}
@@ -73,33 +167,67 @@ func (t *Tender) patch(in TenderInput, now time.Time, cal *Calendar, sandbox boo
 		t.Status = StatusEnquiries
 	}
 	if publish || periodsChanged {
-		t.validatePeriods(now, cal, &p)
+		t.validatePeriods(now, cal, p)
 	}
-	return p.Err()
 }
 
-// NextCheck returns when the next time-driven event of t is due, or nil.
+// invalidateBids marks every submitted bid invalid after the owner changed
+// the conditions during tendering; bidders re-confirm by submitting again.
+func (t *Tender) invalidateBids(now time.Time) {
+	t.EnquiryPeriod.InvalidationDate = ptr(now)
+	for i := range t.Bids {
+		b := &t.Bids[i]
+		if b.Status == BidPending || b.Status == BidActive {
+			b.Status = BidInvalid
+		}
+	}
+}
+
+// nextCheck returns when the next time-driven event of t is due, or nil.
 func (t *Tender) nextCheck() *time.Time {
+	if t.Status.Final() || t.Status == StatusDraft {
+		return nil
+	}
 	var next *time.Time
 	consider := func(at *time.Time) {
 		if at != nil && (next == nil || at.Before(*next)) {
 			next = ptr(*at)
 		}
 	}
+	consider(t.draftComplaintsDue())
+	for i := range t.Cancellations {
+		c := &t.Cancellations[i]
+		if c.Status == CancellationPending && c.ComplaintPeriod != nil && !c.blocked() {
+			consider(c.ComplaintPeriod.EndDate)
+		}
+	}
+	if t.pendingCancellation("") != nil {
+		return next // the tender waits for its cancellation
+	}
 	switch t.Status {
 	case StatusEnquiries:
 		consider(t.TenderPeriod.StartDate)
 	case StatusTendering:
-		if !t.hasUnansweredQuestions() {
+		if !t.hasUnansweredQuestions() && !t.tenderComplaintsBlock() {
 			consider(t.TenderPeriod.EndDate)
 		}
-	case StatusAuction:
-		if t.noAuction() && t.AuctionPeriod != nil {
-			consider(t.AuctionPeriod.StartDate)
+	case StatusPrequalStandstill:
+		if !t.qualificationsBlocked() && t.QualificationPeriod != nil {
+			consider(t.QualificationPeriod.EndDate)
 		}
-	case StatusQualification:
-		if t.allAwardsUnsuccessful() {
-			consider(t.lastStandstillEnd())
+	case StatusAuction:
+		if t.noAuction() {
+			for _, key := range t.auctionLots() {
+				if ap := *t.lotAuctionPeriod(key); ap != nil {
+					consider(ap.StartDate)
+				}
+			}
+		}
+	case StatusQualification, StatusAwarded:
+		for _, key := range t.lotKeys() {
+			if t.lotExhausted(key) && !t.lotAwardsBlocked(key) {
+				consider(t.lastStandstillEnd(key))
+			}
 		}
 	}
 	return next
@@ -109,23 +237,13 @@ func (t *Tender) nextCheck() *time.Time {
 // whether anything changed.
 func (t *Tender) advance(now time.Time, cal *Calendar, newID func() string) bool {
 	changed := false
-	for i := 0; i < 8; i++ {
+	for i := 0; i < 16; i++ {
 		at := t.nextCheck()
 		if at == nil || at.After(now) {
 			break
 		}
-		switch t.Status {
-		case StatusEnquiries:
-			t.Status = StatusTendering
-		case StatusTendering:
-			t.endTendering(now, cal, newID)
-		case StatusAuction:
-			t.applyAuctionResults(nil, now, cal, newID)
-		case StatusQualification:
-			t.Status = StatusUnsuccessful
-			if t.AwardPeriod != nil && t.AwardPeriod.EndDate == nil {
-				t.AwardPeriod.EndDate = ptr(now)
-			}
+		if !t.runEvents(now, cal, newID) {
+			break
 		}
 		changed = true
 	}
@@ -133,9 +251,65 @@ func (t *Tender) advance(now time.Time, cal *Calendar, newID func() string) bool
 	return changed
 }
 
+// runEvents applies the events due at now once and reports whether any was.
+func (t *Tender) runEvents(now time.Time, cal *Calendar, newID func() string) bool {
+	changed := t.expireDraftComplaints(now)
+	for i := range t.Cancellations {
+		c := &t.Cancellations[i]
+		if c.Status == CancellationPending && c.ComplaintPeriod != nil && !c.ComplaintPeriod.EndDate.After(now) && !c.blocked() {
+			t.activateCancellation(c, now, cal, newID)
+			changed = true
+		}
+	}
+	if t.Status.Final() || t.pendingCancellation("") != nil {
+		return changed
+	}
+	switch t.Status {
+	case StatusEnquiries:
+		if !t.TenderPeriod.StartDate.After(now) {
+			t.Status = StatusTendering
+			changed = true
+		}
+	case StatusTendering:
+		if !t.TenderPeriod.EndDate.After(now) && !t.hasUnansweredQuestions() && !t.tenderComplaintsBlock() {
+			t.endTendering(now, cal, newID)
+			changed = true
+		}
+	case StatusPrequalStandstill:
+		if !t.QualificationPeriod.EndDate.After(now) && !t.qualificationsBlocked() {
+			t.endPrequalification(now, cal, newID)
+			changed = true
+		}
+	case StatusAuction:
+		if t.noAuction() {
+			for _, key := range t.auctionLots() {
+				if ap := *t.lotAuctionPeriod(key); ap != nil && ap.StartDate != nil && !ap.StartDate.After(now) {
+					t.recordAuction(key, nil, now)
+					changed = true
+				}
+			}
+			if changed {
+				t.afterAuction(now, cal, newID)
+			}
+		}
+	case StatusQualification, StatusAwarded:
+		for _, key := range t.lotKeys() {
+			end := t.lastStandstillEnd(key)
+			if t.lotExhausted(key) && !t.lotAwardsBlocked(key) && end != nil && !end.After(now) {
+				t.closeLot(key, LotUnsuccessful, now)
+				changed = true
+			}
+		}
+		if changed {
+			t.deriveStatus(now)
+		}
+	}
+	return changed
+}
+
 func (t *Tender) hasUnansweredQuestions() bool {
 	for _, q := range t.Questions {
-		if q.Answer == "" {
+		if q.Answer == "" && (q.QuestionOf != "lot" || t.lotOpen(q.RelatedItem)) {
 			return true
 		}
 	}
@@ -143,8 +317,9 @@ func (t *Tender) hasUnansweredQuestions() bool {
 }
 
 // endTendering closes the tender period: drafts, deleted bids and bids the
-// store committed after the deadline are dropped, the rest activated, and the
-// tender moves on by the number of bids.
+// store committed after the deadline are dropped, bids invalidated by an
+// edit and not re-confirmed stay invalid, and each lot moves on by its
+// number of bids.
 func (t *Tender) endTendering(now time.Time, cal *Calendar, newID func() string) {
 	end := *t.TenderPeriod.EndDate
 	kept := t.Bids[:0]
@@ -155,43 +330,187 @@ func (t *Tender) endTendering(now time.Time, cal *Calendar, newID func() string)
 		if at, ok := t.BidCommits[b.ID]; ok && at.After(end) {
 			continue
 		}
-		b.Status = BidActive
 		kept = append(kept, b)
 	}
 	t.Bids = kept
 	if len(t.Bids) == 0 {
 		t.Bids = nil
 	}
-	n := len(t.Bids)
-	switch {
-	case n < t.Config.MinBidsNumber || n == 0:
-		t.Status = StatusUnsuccessful
-		for i := range t.Bids {
-			t.Bids[i].Status = BidUnsuccessful
+	// Offers for lots that were cancelled meanwhile do not count.
+	for i := range t.Bids {
+		b := &t.Bids[i]
+		for j := range b.LotValues {
+			if !t.lotOpen(b.LotValues[j].RelatedLot) {
+				b.LotValues[j].Status = BidUnsuccessful
+			}
 		}
-	case n == 1 || !t.Config.HasAuction:
-		t.AwardPeriod = &Period{StartDate: ptr(now)}
-		t.addNextAward(now, cal, newID)
-	default:
-		t.Status = StatusAuction
-		// The auction service replans; until then it may start an hour
-		// (accelerated in the sandbox) after the tender period.
-		start := end.Add(time.Hour / time.Duration(t.accelerator())).Truncate(time.Microsecond)
-		if start.Before(now) {
-			start = now
+	}
+	if t.Config.HasPrequalification {
+		t.startPrequalification(now, newID)
+		return
+	}
+	for i := range t.Bids {
+		if t.Bids[i].Status == BidPending {
+			t.Bids[i].Status = BidActive
+			for j := range t.Bids[i].LotValues {
+				if t.Bids[i].LotValues[j].Status == "" || t.Bids[i].LotValues[j].Status == BidPending {
+					t.Bids[i].LotValues[j].Status = BidActive
+				}
+			}
 		}
-		t.AuctionPeriod = &Period{ShouldStartAfter: ptr(end), StartDate: ptr(start)}
+	}
+	t.checkBidsNumber(now)
+	t.calcWeightedValues()
+	t.toAuctionOrAwarding(end, now, cal, newID)
+}
+
+// checkBidsNumber closes the lots with fewer competing offers than the
+// procedure's minimum; their offers become unsuccessful.
+func (t *Tender) checkBidsNumber(now time.Time) {
+	for _, key := range t.lotKeys() {
+		os := t.offers(key)
+		if len(os) >= t.Config.MinBidsNumber && len(os) > 0 {
+			continue
+		}
+		for _, o := range os {
+			if o.lv != nil {
+				o.lv.Status = BidUnsuccessful
+			} else {
+				o.bid.Status = BidUnsuccessful
+			}
+		}
+		t.closeLot(key, LotUnsuccessful, now)
+	}
+	// A bid that lost every lot is unsuccessful as a whole.
+	for i := range t.Bids {
+		b := &t.Bids[i]
+		if len(b.LotValues) == 0 || b.Status != BidActive {
+			continue
+		}
+		any := false
+		for _, lv := range b.LotValues {
+			any = any || lv.Status == BidActive || lv.Status == BidPending
+		}
+		if !any {
+			b.Status = BidUnsuccessful
+		}
+	}
+	t.deriveStatus(now)
+}
+
+// auctionLots returns the open lots that need an auction: two or more
+// offers and no result yet.
+func (t *Tender) auctionLots() []string {
+	var out []string
+	if !t.Config.HasAuction {
+		return nil
+	}
+	for _, key := range t.lotKeys() {
+		ap := *t.lotAuctionPeriod(key)
+		if len(t.offers(key)) >= 2 && (ap == nil || ap.EndDate == nil) {
+			out = append(out, key)
+		}
+	}
+	return out
+}
+
+// toAuctionOrAwarding plans auctions for the lots that need one, or starts
+// awarding when none does.
+func (t *Tender) toAuctionOrAwarding(after time.Time, now time.Time, cal *Calendar, newID func() string) {
+	if t.Status.Final() {
+		return
+	}
+	lots := t.auctionLots()
+	if len(lots) == 0 {
+		t.startAwarding(now, cal, newID)
+		return
+	}
+	t.Status = StatusAuction
+	// The auction service replans; until then an auction may start an hour
+	// (accelerated in the sandbox) after the tender period.
+	start := after.Add(time.Hour / time.Duration(t.accelerator())).Truncate(time.Microsecond)
+	if start.Before(now) {
+		start = now
+	}
+	for _, key := range lots {
+		*t.lotAuctionPeriod(key) = &Period{ShouldStartAfter: ptr(after), StartDate: ptr(start)}
 	}
 }
 
-// AuctionBid is one entry of the auction results, aligned with the tender's bids.
+// startAwarding opens awarding on every open lot.
+func (t *Tender) startAwarding(now time.Time, cal *Calendar, newID func() string) {
+	if t.AwardPeriod == nil {
+		t.AwardPeriod = &Period{StartDate: ptr(now)}
+	}
+	t.Status = StatusQualification
+	for _, key := range t.lotKeys() {
+		t.addNextAward(key, now, cal, newID)
+	}
+	t.deriveStatus(now)
+}
+
+// deriveStatus sets the tender's status from its lots and awards: final
+// when every lot is, otherwise qualification while an award waits for a
+// decision and awarded when none does.
+func (t *Tender) deriveStatus(now time.Time) {
+	if len(t.Lots) > 0 {
+		counts := map[string]int{}
+		for _, l := range t.Lots {
+			counts[l.Status]++
+		}
+		if counts[LotActive] == 0 {
+			switch {
+			case counts[LotCancelled] == len(t.Lots):
+				t.Status = StatusCancelled
+			case counts[LotComplete] > 0:
+				t.Status = StatusComplete
+			default:
+				t.Status = StatusUnsuccessful
+			}
+		}
+	}
+	if t.Status.Final() {
+		if t.AwardPeriod != nil && t.AwardPeriod.EndDate == nil {
+			t.AwardPeriod.EndDate = ptr(now)
+		}
+		return
+	}
+	if t.Status != StatusQualification && t.Status != StatusAwarded {
+		return
+	}
+	pending := false
+	for _, a := range t.Awards {
+		if a.Status == AwardPending && t.lotOpen(a.LotID) {
+			pending = true
+		}
+	}
+	if pending {
+		t.Status = StatusQualification
+		t.AwardPeriod.EndDate = nil
+	} else {
+		t.Status = StatusAwarded
+		if t.AwardPeriod.EndDate == nil {
+			t.AwardPeriod.EndDate = ptr(now)
+		}
+	}
+}
+
+// AuctionValue is one lot's (or the tender's) result price of a bid.
+type AuctionValue struct {
+	Amount   Amount `json:"amount"`
+	Currency string `json:"currency,omitempty"`
+	VAT      *bool  `json:"valueAddedTaxIncluded,omitempty"`
+}
+
+// AuctionBid is one entry of the auction results, aligned with the tender's
+// bids: value for a tender without lots, lotValues with lots.
 type AuctionBid struct {
-	ID    string `json:"id"`
-	Value *struct {
-		Amount   Amount `json:"amount"`
-		Currency string `json:"currency,omitempty"`
-		VAT      *bool  `json:"valueAddedTaxIncluded,omitempty"`
-	} `json:"value"`
+	ID        string        `json:"id"`
+	Value     *AuctionValue `json:"value"`
+	LotValues []struct {
+		RelatedLot string        `json:"relatedLot"`
+		Value      *AuctionValue `json:"value"`
+	} `json:"lotValues"`
 }
 
 // AuctionResults is the auction role's POST /auction body.
@@ -199,11 +518,25 @@ type AuctionResults struct {
 	Bids []AuctionBid `json:"bids"`
 }
 
-// validateAuctionResults checks results against the tender's bids: the same
-// bids in the same order, each amount positive and not above the sealed bid.
-func (t *Tender) validateAuctionResults(res AuctionResults) error {
+// validateAuctionResults checks results for lot key against the tender's
+// bids: the same bids in the same order, each amount positive and not above
+// the sealed offer.
+func (t *Tender) validateAuctionResults(key string, res AuctionResults) error {
 	if t.Status != StatusAuction {
 		return statusForbidden("report auction results", t.Status)
+	}
+	if key != "" && t.lot(key) == nil {
+		return NotFound("lot_id")
+	}
+	if len(t.Lots) > 0 && key == "" {
+		return Forbidden("Post the results of each lot to /auction/{lot_id}")
+	}
+	waiting := false
+	for _, k := range t.auctionLots() {
+		waiting = waiting || k == key
+	}
+	if !waiting {
+		return Forbidden("Can't report auction results for a lot without an auction in progress")
 	}
 	var p Problems
 	if len(res.Bids) != len(t.Bids) {
@@ -211,115 +544,230 @@ func (t *Tender) validateAuctionResults(res AuctionResults) error {
 		return p.Err()
 	}
 	for i, rb := range res.Bids {
-		b := t.Bids[i]
+		b := &t.Bids[i]
 		name := "bids[" + itoa(i) + "]"
 		if rb.ID != b.ID {
 			p.Add(name+".id", "Auction bids should be identical to the tender bids")
 			continue
 		}
-		if rb.Value == nil {
+		o, ok := b.offerFor(key)
+		if !ok || !o.active() {
+			continue // not in this auction: whatever was sent is ignored
+		}
+		rv := rb.Value
+		if key != "" {
+			rv = nil
+			for _, lv := range rb.LotValues {
+				if lv.RelatedLot == key {
+					rv = lv.Value
+				}
+			}
+			name += ".lotValues(" + key + ")"
+		}
+		if rv == nil {
 			p.Add(name+".value", "This field is required.")
 			continue
 		}
+		sealed := o.value()
 		switch {
-		case !rb.Value.Amount.IsPositive():
+		case !rv.Amount.IsPositive():
 			p.Add(name+".value.amount", "Float value should be greater than 0.")
-		case rb.Value.Amount.Places() > 2:
+		case rv.Amount.Places() > 2:
 			p.Add(name+".value.amount", "Amount must have at most 2 decimal places")
-		case rb.Value.Amount.Cmp(b.Value.Amount) > 0:
-			p.Add(name+".value.amount", "Auction result can't be higher than the sealed bid (%s)", b.Value.Amount)
+		case rv.Amount.Cmp(sealed.Amount) > 0:
+			p.Add(name+".value.amount", "Auction result can't be higher than the sealed bid (%s)", sealed.Amount)
 		}
-		if rb.Value.Currency != "" && rb.Value.Currency != b.Value.Currency {
+		if rv.Currency != "" && rv.Currency != sealed.Currency {
 			p.Add(name+".value.currency", "currency of bid should be identical to currency of value of tender")
 		}
-		if rb.Value.VAT != nil && *rb.Value.VAT != boolOr(b.Value.ValueAddedTaxIncluded, true) {
+		if rv.VAT != nil && *rv.VAT != boolOr(sealed.ValueAddedTaxIncluded, true) {
 			p.Add(name+".value.valueAddedTaxIncluded", "valueAddedTaxIncluded of bid should be identical to valueAddedTaxIncluded of value of tender")
 		}
 	}
 	return p.Err()
 }
 
-// applyAuctionResults records the auction's final prices (nil: the sealed
-// bids stand, as in the sandbox's no-auction mode) and starts awarding.
-func (t *Tender) applyAuctionResults(res *AuctionResults, now time.Time, cal *Calendar, newID func() string) {
+// recordAuction stores lot key's final prices (nil: the sealed offers stand,
+// as in the sandbox's no-auction mode) and closes its auction period.
+func (t *Tender) recordAuction(key string, res *AuctionResults, now time.Time) {
 	for i := range t.Bids {
-		b := &t.Bids[i]
-		initial := *b.Value
-		b.InitialValue = &initial
-		if res != nil {
-			v := *b.Value
-			v.Amount = res.Bids[i].Value.Amount
-			b.Value = &v
+		o, ok := t.Bids[i].offerFor(key)
+		if !ok || !o.active() {
+			continue
 		}
+		initial := *o.value()
+		if o.lv != nil {
+			o.lv.InitialValue = &initial
+		} else {
+			o.bid.InitialValue = &initial
+		}
+		if res == nil {
+			continue
+		}
+		rv := res.Bids[i].Value
+		for _, lv := range res.Bids[i].LotValues {
+			if key != "" && lv.RelatedLot == key {
+				rv = lv.Value
+			}
+		}
+		v := initial
+		v.Amount = rv.Amount
+		o.setValue(&v)
 	}
-	if t.AuctionPeriod == nil {
-		t.AuctionPeriod = &Period{}
+	ap := t.lotAuctionPeriod(key)
+	if *ap == nil {
+		*ap = &Period{}
 	}
-	if t.AuctionPeriod.StartDate == nil || t.AuctionPeriod.StartDate.After(now) {
-		t.AuctionPeriod.StartDate = ptr(now)
+	if (*ap).StartDate == nil || (*ap).StartDate.After(now) {
+		(*ap).StartDate = ptr(now)
 	}
-	t.AuctionPeriod.EndDate = ptr(now)
-	t.AwardPeriod = &Period{StartDate: ptr(now)}
-	t.addNextAward(now, cal, newID)
+	(*ap).EndDate = ptr(now)
 }
 
-// addNextAward creates a pending award for the best bid not yet decided on
-// (lowest price, then earliest bid) and sets the status that follows.
-func (t *Tender) addNextAward(now time.Time, cal *Calendar, newID func() string) {
-	decided := map[string]bool{}
-	for _, a := range t.Awards {
-		if a.Status == AwardPending {
-			t.Status = StatusQualification
-			return
-		}
-		if a.Status == AwardActive || a.Status == AwardUnsuccessful {
-			decided[a.BidID] = true
-		}
-	}
-	var candidates []Bid
-	for _, b := range t.Bids {
-		if b.Status == BidActive && !decided[b.ID] {
-			candidates = append(candidates, b)
-		}
-	}
-	sort.SliceStable(candidates, func(i, j int) bool {
-		if c := candidates[i].Value.Amount.Cmp(candidates[j].Value.Amount); c != 0 {
-			return c < 0
-		}
-		return candidates[i].Date.Before(candidates[j].Date)
-	})
-	t.Status = StatusQualification
-	if len(candidates) == 0 {
+// afterAuction starts awarding once every lot's auction has a result.
+func (t *Tender) afterAuction(now time.Time, cal *Calendar, newID func() string) {
+	if len(t.auctionLots()) > 0 {
 		return
 	}
-	b := candidates[0]
-	t.Awards = append(t.Awards, Award{
-		ID: newID(), BidID: b.ID, Status: AwardPending, Date: now,
-		Value: *b.Value, Suppliers: b.Tenderers,
-		Period: &Period{StartDate: ptr(now), EndDate: ptr(cal.AddDuration(now, t.rules().awardDecisionDays, true, t.accelerator()))},
-	})
+	t.calcWeightedValues()
+	t.Status = StatusQualification
+	t.startAwarding(now, cal, newID)
 }
 
-func (t *Tender) allAwardsUnsuccessful() bool {
-	if len(t.Awards) == 0 {
+// lotExhausted reports a lot whose awarding ran out: no award pending or
+// active and no offer left to award.
+func (t *Tender) lotExhausted(key string) bool {
+	if !t.lotOpen(key) {
 		return false
 	}
+	any := false
 	for _, a := range t.Awards {
-		if a.Status != AwardUnsuccessful && a.Status != AwardCancelled {
+		if a.LotID != key {
+			continue
+		}
+		any = true
+		if a.Status == AwardPending || a.Status == AwardActive {
 			return false
 		}
 	}
-	return true
+	return any && len(t.awardCandidates(key)) == 0
 }
 
-func (t *Tender) lastStandstillEnd() *time.Time {
+// lastStandstillEnd returns the latest award complaint period end of lot key
+// (the moment of the last decision when the procedure has none).
+func (t *Tender) lastStandstillEnd(key string) *time.Time {
 	var last *time.Time
 	for _, a := range t.Awards {
-		if a.ComplaintPeriod != nil && a.ComplaintPeriod.EndDate != nil && (last == nil || a.ComplaintPeriod.EndDate.After(*last)) {
-			last = a.ComplaintPeriod.EndDate
+		if a.LotID != key {
+			continue
+		}
+		end := &a.Date
+		if a.ComplaintPeriod != nil && a.ComplaintPeriod.EndDate != nil {
+			end = a.ComplaintPeriod.EndDate
+		}
+		if last == nil || end.After(*last) {
+			last = ptr(*end)
 		}
 	}
 	return last
+}
+
+// awardCandidates returns lot key's competing offers without an award that
+// is pending, active or unsuccessful, best first.
+func (t *Tender) awardCandidates(key string) []offer {
+	decided := map[string]bool{}
+	for _, a := range t.Awards {
+		if a.LotID == key && a.Status != AwardCancelled {
+			decided[a.BidID] = true
+		}
+	}
+	var out []offer
+	for _, o := range t.offers(key) {
+		if !decided[o.bid.ID] {
+			out = append(out, o)
+		}
+	}
+	t.rankOffers(key, out)
+	return out
+}
+
+// addNextAward creates the next pending award(s) of lot key: with an
+// awarding order one at a time for the best offer not yet decided on,
+// otherwise one for every such offer.
+func (t *Tender) addNextAward(key string, now time.Time, cal *Calendar, newID func() string) {
+	if !t.lotOpen(key) {
+		return
+	}
+	c := t.Config
+	for _, a := range t.Awards {
+		if a.LotID != key {
+			continue
+		}
+		if c.HasAwardingOrder && (a.Status == AwardPending || a.Status == AwardActive && !c.HasMultiSourcing) {
+			return
+		}
+	}
+	cands := t.awardCandidates(key)
+	if c.HasAwardingOrder && len(cands) > 1 {
+		cands = cands[:1]
+	}
+	for _, o := range cands {
+		t.Awards = append(t.Awards, t.newAward(key, o, now, cal, newID))
+	}
+}
+
+func (t *Tender) newAward(key string, o offer, now time.Time, cal *Calendar, newID func() string) Award {
+	a := Award{
+		ID: newID(), BidID: o.bid.ID, LotID: key, Status: AwardPending, Date: now,
+		Value: *o.value(), Suppliers: o.bid.Tenderers, WeightedValue: *o.weighted(),
+		Period: &Period{StartDate: ptr(now), EndDate: ptr(cal.AddDuration(now, t.rules().awardDecisionDays, true, t.accelerator()))},
+	}
+	if t.rules().alp && t.abnormallyLow(key, o) {
+		a.Milestones = []Milestone{{
+			ID: newID(), Code: "alp", Status: "scheduled", Date: now,
+			Description: "Abnormally low price: the bidder may explain it before the decision",
+			DueDate:     cal.AddDuration(now, 1, true, t.accelerator()),
+		}}
+	}
+	return a
+}
+
+var (
+	alpMeanShare = decimal.RequireFromString("0.6") // ≥ 40 % below the mean of the others' initial prices
+	alpNextShare = decimal.RequireFromString("0.7") // ≥ 30 % below the next price
+)
+
+// abnormallyLow reports the abnormally-low-price rule for offer o of lot
+// key: its price is at least 40 % below the mean of the other offers'
+// initial prices, or at least 30 % below the next best offer.
+func (t *Tender) abnormallyLow(key string, o offer) bool {
+	all := t.offers(key)
+	if len(all) < 2 {
+		return false
+	}
+	price := o.value().Amount.d
+	sum, n := decimal.Zero, 0
+	for _, x := range all {
+		if x.bid == o.bid {
+			continue
+		}
+		v := x.initialValue()
+		if v == nil {
+			v = x.value()
+		}
+		sum = sum.Add(v.Amount.d)
+		n++
+	}
+	if n > 0 && price.Mul(decimal.NewFromInt(int64(n))).Cmp(sum.Mul(alpMeanShare)) <= 0 {
+		return true
+	}
+	t.rankOffers(key, all)
+	for i, x := range all {
+		if x.bid == o.bid && i+1 < len(all) {
+			return price.Cmp(all[i+1].value().Amount.d.Mul(alpNextShare)) <= 0
+		}
+	}
+	return false
 }
 
 func itoa(i int) string {

@@ -512,10 +512,11 @@ func TestBelowThresholdTransitions(t *testing.T) {
 			},
 		},
 		{
-			name:   "last award unsuccessful keeps active.qualification for the complaint period",
+			// As ProZorro's add_next_award: no pending award left means active.awarded.
+			name:   "last award unsuccessful → active.awarded for the complaint period",
 			setup:  then(toQualification, []step{disqualify}),
 			action: disqualify.do,
-			status: tender.StatusQualification,
+			status: tender.StatusAwarded,
 			check: func(t *testing.T, e *env, tn *tender.Tender) {
 				end := tn.Awards[len(tn.Awards)-1].ComplaintPeriod.EndDate
 				if tn.NextCheck == nil || !tn.NextCheck.Equal(*end) {
@@ -524,10 +525,10 @@ func TestBelowThresholdTransitions(t *testing.T) {
 			},
 		},
 		{
-			name:   "last award unsuccessful: still active.qualification before complaintPeriod end",
+			name:   "last award unsuccessful: still active.awarded before complaintPeriod end",
 			setup:  then(toQualification, []step{disqualify, disqualify}),
 			action: func(e *env) error { e.clock.Advance(day); return e.chrono() },
-			status: tender.StatusQualification,
+			status: tender.StatusAwarded,
 		},
 		{
 			name:   "last award unsuccessful → unsuccessful after complaintPeriod end",

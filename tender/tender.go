@@ -3,9 +3,9 @@ package tender
 import (
 	"fmt"
 	"regexp"
+	"sort"
+	"strings"
 	"time"
-
-	"github.com/shopspring/decimal"
 )
 
 // TenderInput is what an owner may send to create (POST) or edit (PATCH) a
@@ -28,7 +28,11 @@ type TenderInput struct {
 	Value                    *Value        `json:"value"`
 	MinimalStep              *Value        `json:"minimalStep"`
 	Guarantee                *Money        `json:"guarantee"`
+	Lots                     []Lot         `json:"lots"`
 	Items                    []Item        `json:"items"`
+	Features                 []Feature     `json:"features"`
+	Cause                    *string       `json:"cause"`
+	CauseDescription         *string       `json:"causeDescription"`
 	Documents                []Document    `json:"documents"`
 	EnquiryPeriod            *Period       `json:"enquiryPeriod"`
 	TenderPeriod             *Period       `json:"tenderPeriod"`
@@ -56,19 +60,21 @@ func newTender(req CreateRequest, now time.Time, sandbox bool, newID func() stri
 	}
 	r, ok := procedures[pmt]
 	if !ok {
-		p.Add("procurementMethodType", "Value must be one of: %s", ProcBelowThreshold)
+		p.Add("procurementMethodType", "Value must be one of: %s", strings.Join(ProcedureTypes(), ", "))
 		return nil, p.Err()
 	}
 	cfg := mergeConfig(r, req.Config, &p)
 	t := &Tender{
 		Status:                StatusDraft,
-		ProcurementMethod:     "open",
+		ProcurementMethod:     r.method,
 		ProcurementMethodType: pmt,
-		SubmissionMethod:      "electronicAuction",
 		AwardCriteria:         "lowestCost",
 		DateCreated:           now,
 		DateModified:          now,
 		Config:                &cfg,
+	}
+	if !r.limited() {
+		t.SubmissionMethod = "electronicAuction"
 	}
 	if in.Status != nil && *in.Status != StatusDraft {
 		p.Add("status", "Value must be draft on create; publish with PATCH")
@@ -77,8 +83,8 @@ func newTender(req CreateRequest, now time.Time, sandbox bool, newID func() stri
 		v    *string
 		want string
 	}{
-		"procurementMethod": {in.ProcurementMethod, "open"},
-		"submissionMethod":  {in.SubmissionMethod, "electronicAuction"},
+		"procurementMethod": {in.ProcurementMethod, r.method},
+		"submissionMethod":  {in.SubmissionMethod, t.SubmissionMethod},
 		"awardCriteria":     {in.AwardCriteria, "lowestCost"},
 	}
 	for name, f := range fixed {
@@ -121,13 +127,38 @@ func newTender(req CreateRequest, now time.Time, sandbox bool, newID func() stri
 	if len(in.Items) == 0 {
 		p.Add("items", "Please provide at least 1 item.")
 	}
-	if in.TenderPeriod == nil || in.TenderPeriod.EndDate == nil {
-		p.Add("tenderPeriod.endDate", "This field is required.")
+	switch {
+	case r.limited():
+		if in.TenderPeriod != nil || in.EnquiryPeriod != nil {
+			p.Add("tenderPeriod", "Rogue field: limited procedures have no bidding periods")
+		}
+		if in.MinimalStep != nil || len(in.Features) > 0 {
+			p.Add("minimalStep", "Rogue field: limited procedures have no auction")
+		}
+		if pmt != ProcReporting {
+			if in.Cause == nil || !negotiationCauses[*in.Cause] {
+				p.Add("cause", "Value must be one of: %s", strings.Join(sortedKeys(negotiationCauses), ", "))
+			}
+			if in.CauseDescription == nil || *in.CauseDescription == "" {
+				p.Add("causeDescription", "This field is required.")
+			}
+		}
+	case cfg.HasEnquiries:
+		if in.TenderPeriod == nil || in.TenderPeriod.EndDate == nil {
+			p.Add("tenderPeriod.endDate", "This field is required.")
+		}
+		if in.EnquiryPeriod == nil || in.EnquiryPeriod.EndDate == nil {
+			p.Add("enquiryPeriod.endDate", "This field is required.")
+		}
+	default:
+		if in.TenderPeriod == nil || in.TenderPeriod.EndDate == nil {
+			p.Add("tenderPeriod.endDate", "This field is required.")
+		}
+		if in.EnquiryPeriod != nil {
+			p.Add("enquiryPeriod", "Rogue field: the enquiry period is computed from the tender period")
+		}
 	}
-	if in.EnquiryPeriod == nil || in.EnquiryPeriod.EndDate == nil {
-		p.Add("enquiryPeriod.endDate", "This field is required.")
-	}
-	if cfg.HasAuction && in.MinimalStep == nil {
+	if cfg.HasAuction && !r.limited() && in.MinimalStep == nil && len(in.Lots) == 0 {
 		p.Add("minimalStep", "This field is required.")
 	}
 	t.applyInput(in, now, newID, &p)
@@ -225,6 +256,35 @@ func (t *Tender) applyInput(in TenderInput, now time.Time, newID func() string, 
 		}
 		t.TenderPeriod = &tp
 	}
+	if in.Cause != nil {
+		t.Cause = *in.Cause
+	}
+	setStr(&t.CauseDescription, in.CauseDescription)
+	if in.Lots != nil {
+		if t.Status != StatusDraft && len(in.Lots) != len(t.Lots) {
+			p.Add("lots", "Can't add or remove lots after publication")
+		}
+		lots := make([]Lot, len(in.Lots))
+		for i, l := range in.Lots {
+			if l.ID == "" {
+				l.ID = newID()
+			}
+			if i < len(t.Lots) && t.Status != StatusDraft {
+				old := t.Lots[i]
+				if l.ID != old.ID {
+					p.Add(fmt.Sprintf("lots[%d].id", i), "Can't change lot id after publication")
+				}
+				l.Status, l.Date, l.AuctionPeriod, l.AuctionURL = old.Status, old.Date, old.AuctionPeriod, old.AuctionURL
+			} else {
+				l.Status, l.Date, l.AuctionPeriod, l.AuctionURL = LotActive, nil, nil, ""
+			}
+			lots[i] = l
+		}
+		t.Lots = lots
+	}
+	if in.Features != nil {
+		t.Features = in.Features
+	}
 	if in.Documents != nil {
 		for i, d := range in.Documents {
 			doc, err := newDocument(d, now, newID)
@@ -236,6 +296,24 @@ func (t *Tender) applyInput(in TenderInput, now time.Time, newID func() string, 
 		}
 	}
 	t.validateMoney(p)
+	t.validateLots(p)
+	t.validateFeatures(p)
+}
+
+// negotiationCauses are the legal grounds for a negotiated procedure.
+var negotiationCauses = map[string]bool{
+	"artContestIP": true, "noCompetition": true, "twiceUnsuccessful": true, "additionalPurchase": true,
+	"additionalConstruction": true, "stateLegalServices": true, "resolvingInsolvency": true,
+	"quick": true, "lastHope": true, "humanitarianAid": true, "contractCancelled": true, "emergency": true,
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func prefixProblems(p *Problems, prefix string, err error) {
@@ -247,26 +325,12 @@ func prefixProblems(p *Problems, prefix string, err error) {
 	}
 }
 
-// validateMoney checks the relations between value and minimalStep.
+// validateMoney checks the tender-level minimal step against the value.
 func (t *Tender) validateMoney(p *Problems) {
-	if t.MinimalStep == nil || !t.Value.Amount.IsPositive() {
+	if t.MinimalStep == nil || len(t.Lots) > 0 {
 		return
 	}
-	ms := t.MinimalStep
-	if ms.Currency != t.Value.Currency {
-		p.Add("minimalStep.currency", "currency should be identical to currency of value of tender")
-	}
-	if boolOr(ms.ValueAddedTaxIncluded, true) != boolOr(t.Value.ValueAddedTaxIncluded, true) {
-		p.Add("minimalStep.valueAddedTaxIncluded", "valueAddedTaxIncluded should be identical to valueAddedTaxIncluded of value of tender")
-	}
-	v := t.Value.Amount.d
-	low := v.Mul(decimal.RequireFromString("0.005")).Round(2)
-	high := v.Mul(decimal.RequireFromString("0.03")).Round(2)
-	if ms.Amount.d.Cmp(v) >= 0 {
-		p.Add("minimalStep.amount", "value should be less than value of tender")
-	} else if ms.Amount.d.Cmp(low) < 0 || ms.Amount.d.Cmp(high) > 0 {
-		p.Add("minimalStep.amount", "minimalstep must be between 0.5%% and 3%% of value (with 2 digits precision): from %s to %s", low, high)
-	}
+	validateStep("minimalStep", t.MinimalStep, t.Value, p)
 }
 
 func validateValue(name string, v *Value, p *Problems) {
@@ -337,8 +401,23 @@ func validateItem(name string, it Item, p *Problems) {
 }
 
 // validatePeriods checks the enquiry and tender periods against the
-// procedure's minimum durations, now and the calendar.
+// procedure's minimum durations, now and the calendar, and derives the
+// periods the procedure computes itself.
 func (t *Tender) validatePeriods(now time.Time, cal *Calendar, p *Problems) {
+	r := t.rules()
+	switch {
+	case r.limited():
+		return
+	case t.Config.HasEnquiries:
+		t.validateEnquiryPeriods(now, cal, p)
+	default:
+		t.validateOpenPeriods(now, cal, p)
+	}
+}
+
+// validateEnquiryPeriods handles procedures with a separate enquiry period
+// before tendering (belowThreshold).
+func (t *Tender) validateEnquiryPeriods(now time.Time, cal *Calendar, p *Problems) {
 	ep, tp := t.EnquiryPeriod, t.TenderPeriod
 	if ep == nil || tp == nil || ep.EndDate == nil || tp.EndDate == nil {
 		return
@@ -366,6 +445,46 @@ func (t *Tender) validatePeriods(now time.Time, cal *Calendar, p *Problems) {
 	}
 	if ep.EndDate.Before(now) {
 		p.Add("enquiryPeriod.endDate", "must be in the future")
+	}
+	ep.ClarificationsUntil = ptr(cal.AddDuration(*ep.EndDate, c.ClarificationUntilDuration, r.clarifyWorking, acc))
+}
+
+// validateOpenPeriods handles the open procedures: enquiries run inside the
+// tender period until enquiryPeriodRegulation days before its end, and
+// complaints until tenderComplainRegulation days before it.
+func (t *Tender) validateOpenPeriods(now time.Time, cal *Calendar, p *Problems) {
+	tp := t.TenderPeriod
+	if tp == nil || tp.EndDate == nil {
+		return
+	}
+	r, c, acc := t.rules(), t.Config, t.accelerator()
+	tp.EndDate = ptr(tp.EndDate.In(Kyiv))
+	if tp.StartDate == nil || t.Status == StatusDraft && tp.StartDate.Before(now) {
+		tp.StartDate = ptr(now)
+	}
+	tp.StartDate = ptr(tp.StartDate.In(Kyiv))
+	if minEnd := cal.AddDuration(*tp.StartDate, c.MinTenderingDuration, r.workingDays, acc); tp.EndDate.Before(minEnd) {
+		p.Add("tenderPeriod.endDate", "tenderPeriod must be at least %d full %s long", c.MinTenderingDuration, dayWord(r.workingDays))
+	}
+	epEnd := before(cal, *tp.EndDate, c.EnquiryPeriodRegulation, r.workingDays, acc)
+	ep := &Period{StartDate: ptr(*tp.StartDate), EndDate: ptr(epEnd)}
+	if t.EnquiryPeriod != nil {
+		ep.InvalidationDate = t.EnquiryPeriod.InvalidationDate
+	}
+	ep.ClarificationsUntil = ptr(cal.AddDuration(epEnd, c.ClarificationUntilDuration, r.clarifyWorking, acc))
+	t.EnquiryPeriod = ep
+	if c.HasTenderComplaints {
+		t.ComplaintPeriod = &Period{StartDate: ptr(*tp.StartDate),
+			EndDate: ptr(before(cal, *tp.EndDate, c.TenderComplainRegulation, r.workingDays, acc))}
+	}
+}
+
+// validateExtension applies the rule for owner edits during tendering: at
+// least extraTendering days must remain after the edit.
+func (t *Tender) validateExtension(now time.Time, cal *Calendar, p *Problems) {
+	r := t.rules()
+	if minEnd := cal.AddDuration(now, r.extraTendering, r.workingDays, t.accelerator()); t.TenderPeriod.EndDate.Before(minEnd) {
+		p.Add("tenderPeriod", "tenderPeriod should be extended by %d %s", r.extraTendering, dayWord(r.workingDays))
 	}
 }
 

@@ -60,6 +60,7 @@ func New(svc *tender.Service, cfg Config, log *slog.Logger) http.Handler {
 	t.PATCH("/chronograph", s.handle(s.chronograph))
 	t.GET("/auction", s.handle(s.getAuction))
 	t.POST("/auction", s.handle(s.postAuction))
+	t.POST("/auction/:lot", s.handle(s.postAuction))
 	t.GET("/questions", s.handle(s.listQuestions))
 	t.POST("/questions", s.handle(s.addQuestion))
 	t.GET("/questions/:sub", s.handle(s.getQuestion))
@@ -70,6 +71,12 @@ func New(svc *tender.Service, cfg Config, log *slog.Logger) http.Handler {
 	t.PATCH("/bids/:sub", s.handle(s.patchBid))
 	t.DELETE("/bids/:sub", s.handle(s.deleteBid))
 	t.GET("/awards", s.handle(s.listAwards))
+	t.POST("/awards", s.handle(s.addAward))
+	t.GET("/qualifications", s.handle(s.listQualifications))
+	t.GET("/qualifications/:sub", s.handle(s.getQualification))
+	t.PATCH("/qualifications/:sub", s.handle(s.patchQualification))
+	t.GET("/lots", s.handle(s.listLots))
+	t.GET("/lots/:sub", s.handle(s.getLot))
 	t.GET("/awards/:sub", s.handle(s.getAward))
 	t.PATCH("/awards/:sub", s.handle(s.patchAward))
 	t.GET("/contracts", s.handle(s.listContracts))
@@ -242,6 +249,7 @@ func (s *server) getAuction(c *gin.Context, actor tender.Actor) error {
 	c.PureJSON(http.StatusOK, gin.H{"data": gin.H{
 		"id": v.ID, "tenderID": v.TenderID, "status": v.Status, "title": v.Title, "value": v.Value,
 		"minimalStep": v.MinimalStep, "auctionPeriod": v.AuctionPeriod, "bids": v.Bids, "items": v.Items,
+		"lots": v.Lots, "features": v.Features,
 		"procurementMethodType": v.ProcurementMethodType, "submissionMethodDetails": v.SubmissionMethodDetails,
 		"dateModified": v.DateModified,
 	}})
@@ -253,7 +261,7 @@ func (s *server) postAuction(c *gin.Context, actor tender.Actor) error {
 	if _, err := s.decode(c, &actor, &res); err != nil {
 		return err
 	}
-	t, err := s.svc.PostAuction(c, c.Param("id"), actor, res)
+	t, err := s.svc.PostAuction(c, c.Param("id"), c.Param("lot"), actor, res)
 	if err != nil {
 		return err
 	}
