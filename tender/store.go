@@ -28,6 +28,22 @@ type Store interface {
 	Revisions(ctx context.Context, id string) ([]Revision, error)
 	// Due returns ids of tenders whose next_check is at or before now.
 	Due(ctx context.Context, now time.Time, limit int) ([]string, error)
+
+	// InsertTransfer stores a new transfer.
+	InsertTransfer(ctx context.Context, tr *Transfer) error
+	// GetTransfer returns a transfer with its Use filled when it was claimed,
+	// or an error wrapping ErrTransferNotFound.
+	GetTransfer(ctx context.Context, id string) (*Transfer, error)
+	// ClaimTransfer records, atomically, that transfer id is being applied to
+	// the object at usedFor. Only the first claim of a transfer succeeds; the
+	// others fail with an error wrapping ErrTransferUsed.
+	ClaimTransfer(ctx context.Context, id, usedFor string) error
+	// ReleaseTransfer withdraws an unconfirmed claim (id, usedFor) whose change
+	// wrote nothing, so the transfer may be used again.
+	ReleaseTransfer(ctx context.Context, id, usedFor string) error
+	// ConfirmTransfer marks the claim (id, usedFor) done: the object was saved
+	// with the transfer's tokens.
+	ConfirmTransfer(ctx context.Context, id, usedFor string) error
 }
 
 // SaveOptions tune one Save.

@@ -24,6 +24,7 @@ type Store struct {
 	ids     map[string]string // tenderID → id, unique like the MongoDB index
 	seqs    map[string]int64  // named counters of NextSequence
 	feed    int64             // the last feed number taken
+	xfers   transfers         // transfers and their claims (transfer.go)
 }
 
 var _ tender.Store = (*Store)(nil)
