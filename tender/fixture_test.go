@@ -144,7 +144,9 @@ func newEnv(t *testing.T, edits ...func(*tender.CreateRequest)) *env {
 	}
 	e.owner.Token = creds.Token
 	e.id, e.tid = tn.ID, tn.TenderID
-	e.epEnd, e.tpEnd = *tn.EnquiryPeriod.EndDate, *tn.TenderPeriod.EndDate
+	if tn.EnquiryPeriod != nil { // limited procedures have no periods
+		e.epEnd, e.tpEnd = *tn.EnquiryPeriod.EndDate, *tn.TenderPeriod.EndDate
+	}
 	return e
 }
 
