@@ -378,7 +378,7 @@ func TestAboveThresholdEUTransitions(t *testing.T) {
 	prequal := []step{publishOpen, bids("90000", "95000", "97000"), closeTendering}
 	runTable(t, base, []transition{
 		{
-			name: "end of tendering → active.pre-qualification, one qualification per bid, prices sealed",
+			name:  "end of tendering → active.pre-qualification, one qualification per bid, prices sealed",
 			setup: []step{publishOpen, bids("90000", "95000")}, action: do(closeTendering),
 			status: tender.StatusPrequalification,
 			check: func(t *testing.T, e *env, tn *tender.Tender) {
@@ -431,7 +431,7 @@ func TestAboveThresholdEUTransitions(t *testing.T) {
 			},
 		},
 		{
-			name: "stand-still over with 2 admitted → auction, the rejected bid unsuccessful",
+			name:   "stand-still over with 2 admitted → auction, the rejected bid unsuccessful",
 			setup:  then(prequal, []step{decideQualifications("active", "active", "unsuccessful"), toStandstill}),
 			action: do(afterDays(5)), status: tender.StatusAuction,
 			check: func(t *testing.T, e *env, tn *tender.Tender) {
@@ -566,7 +566,7 @@ func TestLotTransitions(t *testing.T) {
 			},
 		},
 		{
-			name: "lot cancelled at once in belowThreshold; the rest continues",
+			name:  "lot cancelled at once in belowThreshold; the rest continues",
 			setup: then(toTenderingPath, []step{lotBid("lot1", "50000", "lot2", "30000")}),
 			action: func(e *env) error {
 				_, _, err := e.svc.AddCancellation(e.ctx, e.id, e.owner, tender.CancellationInput{Reason: ptr("Не потрібно"), ReasonType: ptr("noDemand"),
@@ -634,7 +634,7 @@ func TestLotTransitions(t *testing.T) {
 			},
 		},
 		{
-			name: "whole-tender cancellation in the open procedure needs the pending step",
+			name:  "whole-tender cancellation in the open procedure needs the pending step",
 			setup: []step{publishOpen}, action: (*env).cancel, status: tender.StatusTendering, code: tender.CodeInvalid, field: "status",
 		},
 	})
