@@ -91,7 +91,7 @@ func (s *Service) AddDocument(ctx context.Context, id string, target DocTarget, 
 		doc.Author = authorOf(target)
 		*docs = append(*docs, doc)
 		out = doc
-		return nil
+		return t.conditionsChanged(target, now, s.Calendar)
 	})
 	if err != nil {
 		return nil, nil, err
@@ -123,7 +123,7 @@ func (s *Service) UpdateDocument(ctx context.Context, id string, target DocTarge
 			}
 			*docs = append(*docs, doc)
 			out = doc
-			return nil
+			return t.conditionsChanged(target, now, s.Calendar)
 		}
 		if in.URL != nil || in.Hash != nil {
 			return Invalid("url", "Upload a new version with PUT to change the file")
@@ -140,6 +140,22 @@ func (s *Service) UpdateDocument(ctx context.Context, id string, target DocTarge
 		return nil, nil, err
 	}
 	return t, &out, nil
+}
+
+// conditionsChanged applies the open procedures' rule for tender documents
+// changed during tendering: enough time must remain, and submitted bids are
+// invalidated as by any other edit of the conditions.
+func (t *Tender) conditionsChanged(target DocTarget, now time.Time, cal *Calendar) error {
+	if target.Kind != "tender" || t.Status != StatusTendering {
+		return nil
+	}
+	var p Problems
+	t.validateExtension(now, cal, &p)
+	if err := p.Err(); err != nil {
+		return err
+	}
+	t.invalidateBids(now)
+	return nil
 }
 
 func authorOf(target DocTarget) string {

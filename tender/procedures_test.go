@@ -265,6 +265,20 @@ func TestAboveThresholdTransitions(t *testing.T) {
 			},
 		},
 		{
+			name: "a tender document added during tendering invalidates bids too", setup: then(tendering, []step{bids("90000")}),
+			action: func(e *env) error {
+				_, _, err := e.svc.AddDocument(e.ctx, e.id, tender.DocTarget{Kind: "tender"}, e.owner, tender.DocumentInput{
+					Title: ptr("Зміни.pdf"), URL: ptr("https://ds.example.org/z"), Format: ptr("application/pdf")})
+				return err
+			},
+			status: tender.StatusTendering,
+			check: func(t *testing.T, e *env, tn *tender.Tender) {
+				if tn.Bids[0].Status != tender.BidInvalid {
+					t.Errorf("bid status %q, want invalid", tn.Bids[0].Status)
+				}
+			},
+		},
+		{
 			name: "late owner edit without extending the tender period", setup: tendering,
 			action: func(e *env) error { e.clock.Set(e.tpEnd.Add(-2 * day)); return do(editConditions)(e) },
 			status: tender.StatusTendering, code: tender.CodeInvalid, field: "tenderPeriod",
