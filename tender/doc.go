@@ -1,10 +1,13 @@
 // Package tender is the procurement domain: tenders and everything embedded in
-// them (documents, questions, bids, awards, contracts, cancellations), exact
-// money, the procedure configuration, the belowThreshold state machine, the due
-// events that drive it in time, role-based views, and the Store interface the
-// adapters implement.
+// them (lots, items, features, documents, questions, complaints, bids,
+// qualifications, awards, contracts, cancellations), exact money, the
+// procedure configurations and their state machines (belowThreshold, the open
+// procedures with and without pre-qualification, the limited ones), the due
+// events that drive them in time, the working-day calendar, role-based views,
+// ownership transfers, and the Store interface the adapters implement.
 //
-// It imports no I/O library. Every function that depends on time takes `now`;
-// Service holds the clock. tender/mongodb stores tenders, tender/api serves them
-// over HTTP, and cmd/prozorro wires both.
+// Apart from reading and watching a holiday file for the calendar, it does no
+// I/O. Every function that depends on time takes `now`; Service holds the
+// clock. tender/mongodb stores tenders, tender/api serves them over HTTP, and
+// cmd/prozorro wires both.
 package tender
