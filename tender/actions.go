@@ -7,13 +7,19 @@ import (
 
 // DocTarget names the object a document belongs to.
 type DocTarget struct {
-	Kind string // "tender", "bid", "award", "contract", "cancellation"
+	Kind string // "tender", "bid", "award", "contract", "cancellation"; "qualification" with Complaint
 	ID   string // the object's id; empty for the tender itself
+	// Complaint, when set, is a complaint lodged against that object: the
+	// documents are the complaint's (see complaintDocs).
+	Complaint string
 }
 
 // docsOf returns the document list of target and checks that actor may add
 // to it in the tender's current state.
 func (t *Tender) docsOf(target DocTarget, actor Actor) (*[]Document, error) {
+	if target.Complaint != "" {
+		return t.complaintDocs(target, actor)
+	}
 	ownerErr := Forbidden("Forbidden")
 	switch target.Kind {
 	case "tender":
@@ -88,7 +94,7 @@ func (s *Service) AddDocument(ctx context.Context, id string, target DocTarget, 
 		if err != nil {
 			return err
 		}
-		doc.Author = authorOf(target)
+		doc.Author = t.authorOf(target, actor)
 		*docs = append(*docs, doc)
 		out = doc
 		return t.conditionsChanged(target, now, s.Calendar)
@@ -111,6 +117,9 @@ func (s *Service) UpdateDocument(ctx context.Context, id string, target DocTarge
 		cur := findDocument(*docs, docID)
 		if cur == nil {
 			return NotFound("document_id")
+		}
+		if target.Complaint != "" && cur.Author != t.authorOf(target, actor) {
+			return Forbidden("Can update document only author")
 		}
 		if newVersion {
 			if in.URL == nil {
@@ -146,7 +155,7 @@ func (s *Service) UpdateDocument(ctx context.Context, id string, target DocTarge
 // changed during tendering: enough time must remain, and submitted bids are
 // invalidated as by any other edit of the conditions.
 func (t *Tender) conditionsChanged(target DocTarget, now time.Time, cal *Calendar) error {
-	if target.Kind != "tender" || t.Status != StatusTendering {
+	if target.Kind != "tender" || target.Complaint != "" || t.Status != StatusTendering {
 		return nil
 	}
 	var p Problems
@@ -158,7 +167,10 @@ func (t *Tender) conditionsChanged(target DocTarget, now time.Time, cal *Calenda
 	return nil
 }
 
-func authorOf(target DocTarget) string {
+func (t *Tender) authorOf(target DocTarget, actor Actor) string {
+	if target.Complaint != "" {
+		return t.complaintDocAuthor(target, actor)
+	}
 	if target.Kind == "bid" {
 		return "bid_owner"
 	}

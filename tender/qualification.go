@@ -44,13 +44,14 @@ func (t *Tender) qualification(id string) *Qualification {
 
 // patchQualification decides on a bid: pending → active (qualified and
 // eligible) or unsuccessful; a decision may be cancelled (a new pending
-// qualification is created) until the stand-still starts.
+// qualification is created) until the stand-still starts, or during it when
+// a complaint against it was upheld.
 func (t *Tender) patchQualification(id string, in QualificationInput, now time.Time, newID func() string) (*Qualification, error) {
 	q := t.qualification(id)
 	if q == nil {
 		return nil, NotFound("qualification_id")
 	}
-	if t.Status != StatusPrequalification {
+	if t.Status != StatusPrequalification && !t.reopensPrequalification(q, in) {
 		return nil, statusForbidden("update qualification", t.Status)
 	}
 	if err := t.checkNotCancelling(q.LotID); err != nil {
@@ -94,6 +95,9 @@ func (t *Tender) patchQualification(id string, in QualificationInput, now time.T
 		q.Status, q.Date = QualificationUnsuccessful, now
 	case (q.Status == QualificationActive || q.Status == QualificationUnsuccessful) && to == QualificationCancelled:
 		q.Status, q.Date = QualificationCancelled, now
+		if t.Status == StatusPrequalStandstill { // an upheld complaint reopens the decisions
+			t.Status, t.QualificationPeriod.EndDate = StatusPrequalification, nil
+		}
 		t.Qualifications = append(t.Qualifications, Qualification{
 			ID: newID(), BidID: q.BidID, LotID: q.LotID, Status: QualificationPending, Date: now,
 		})

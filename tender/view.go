@@ -10,6 +10,8 @@ const (
 	RoleAuction     Role = "auction"     // the auction service
 	RoleChronograph Role = "chronograph" // the chronograph role
 	RoleAdmin       Role = "admin"       // operators
+	RoleReviewer    Role = "reviewers"   // the review body (AMCU): decides on complaints
+	RoleBot         Role = "bots"        // the payment robot: submits complaints whose fee was paid
 )
 
 // Actor is the caller of a service method: the platform, its role and
