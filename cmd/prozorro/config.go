@@ -152,9 +152,9 @@ func (c *Config) validate() error {
 			errs = append(errs, fmt.Errorf("platforms[%d] (%s): key_sha256 must be 64 lowercase hex digits", i, p.Name))
 		}
 		switch tender.Role(p.Role) {
-		case "", tender.RoleBroker, tender.RoleAuction, tender.RoleChronograph, tender.RoleAdmin:
+		case "", tender.RoleBroker, tender.RoleAuction, tender.RoleChronograph, tender.RoleAdmin, tender.RoleReviewer, tender.RoleBot:
 		default:
-			errs = append(errs, fmt.Errorf("platforms[%d] (%s): role must be broker, auction, chronograph or admin", i, p.Name))
+			errs = append(errs, fmt.Errorf("platforms[%d] (%s): role must be broker, auction, chronograph, admin, reviewers or bots", i, p.Name))
 		}
 	}
 	return errors.Join(errs...)

@@ -87,6 +87,7 @@ func New(svc *tender.Service, cfg Config, log *slog.Logger) http.Handler {
 	t.GET("/cancellations/:sub", s.handle(s.getCancellation))
 	t.PATCH("/cancellations/:sub", s.handle(s.patchCancellation))
 	s.documentRoutes(t)
+	s.complaintRoutes(t)
 	s.transferRoutes(g)
 	return r
 }
