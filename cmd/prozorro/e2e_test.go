@@ -55,8 +55,9 @@ func dumpCounters(t *testing.T) {
 }
 
 // startServer runs `prozorro serve` in sandbox mode against the test server
-// in a fresh database and returns its base URL.
-func startServer(t *testing.T) string {
+// in a fresh database and returns its base URL; env entries override the
+// defaults (the last value of a key wins).
+func startServer(t *testing.T, env ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, binary(t), "serve")
@@ -69,6 +70,7 @@ func startServer(t *testing.T) string {
 		"PROZORRO_CHRONOGRAPH_INTERVAL=100ms",
 		"PROZORRO_PLATFORMS=buyerplat:buyerkey:1234h,bidplat1:bidkey1:2,bidplat2:bidkey2:24,auction:auctionkey::auction,lowlevel:lowkey:1",
 	)
+	cmd.Env = append(cmd.Env, env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
