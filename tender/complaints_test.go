@@ -321,7 +321,7 @@ func TestComplaintsBelowThreshold(t *testing.T) {
 		{name: "an unanswered claim holds the end of tendering", setup: then(enquiries, []step{file("tender", tender.TypeClaim, outsider, asClaim), toTendering, bids("90000")}),
 			action: do(closeTendering), status: tender.StatusTendering},
 		{name: "answered, the tender moves on", setup: then(enquiries, []step{file("tender", tender.TypeClaim, outsider, asClaim), toTendering, bids("90000"), closeTendering, answerIt}),
-			action: do(runChrono), status: tender.StatusQualification},
+			action: do(runChrono), status: tender.StatusQualification, check: complaintIs("resolved")},
 
 		// Awards: claims only, during the award's complaint period, by a bidder.
 		{name: "losing bidder claims against the award", setup: awarded, action: do(file("award", tender.TypeClaim, bidderNo(2), asClaim)), status: tender.StatusAwarded, check: complaintIs(tender.ComplaintClaim)},

@@ -322,6 +322,13 @@ func (t *Tender) hasUnansweredQuestions() bool {
 // number of bids.
 func (t *Tender) endTendering(now time.Time, cal *Calendar, newID func() string) {
 	end := *t.TenderPeriod.EndDate
+	// Answered claims the author never confirmed take the buyer's resolution.
+	for i := range t.Complaints {
+		c := &t.Complaints[i]
+		if c.Type == TypeClaim && c.Status == ComplaintAnswered && c.ResolutionType != "" {
+			c.Status = c.ResolutionType
+		}
+	}
 	kept := t.Bids[:0]
 	for _, b := range t.Bids {
 		if b.Status == BidDraft || b.Status == BidDeleted {

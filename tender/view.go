@@ -76,13 +76,22 @@ func (t *Tender) View(viewer Role, ownBid string) *Tender {
 		v.Awards = make([]Award, len(t.Awards))
 		for i, a := range t.Awards {
 			a.Complaints = complaintsView(a.Complaints)
+			a.Documents = latestDocuments(a.Documents)
 			v.Awards[i] = a
+		}
+	}
+	if len(t.Contracts) > 0 {
+		v.Contracts = make([]Contract, len(t.Contracts))
+		for i, c := range t.Contracts {
+			c.Documents = latestDocuments(c.Documents)
+			v.Contracts[i] = c
 		}
 	}
 	if len(t.Qualifications) > 0 {
 		v.Qualifications = make([]Qualification, len(t.Qualifications))
 		for i, q := range t.Qualifications {
 			q.Complaints = complaintsView(q.Complaints)
+			q.Documents = latestDocuments(q.Documents)
 			v.Qualifications[i] = q
 		}
 	}
@@ -90,6 +99,7 @@ func (t *Tender) View(viewer Role, ownBid string) *Tender {
 		v.Cancellations = make([]Cancellation, len(t.Cancellations))
 		for i, c := range t.Cancellations {
 			c.Complaints = complaintsView(c.Complaints)
+			c.Documents = latestDocuments(c.Documents)
 			v.Cancellations[i] = c
 		}
 	}
