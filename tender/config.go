@@ -62,7 +62,7 @@ type rules struct {
 	eligibility           bool // decisions also need eligible:true
 	alp                   bool // abnormally-low-price milestone on awards
 	cancelReasons         []string
-	createLevel, bidLevel byte // accreditation levels
+	createLevel, bidLevel byte // accreditation levels: 1/2 below the threshold, 3/4 above
 }
 
 // limited reports a procedure without bids: the owner awards directly.
@@ -106,7 +106,7 @@ var procedures = map[string]rules{
 		method:            "open",
 		awardDecisionDays: 5, extraTendering: 4, eligibility: true, alp: true,
 		cancelReasons: reasonsOpen,
-		createLevel:   '1', bidLevel: '2',
+		createLevel:   '3', bidLevel: '4', // ProZorro's above-threshold accreditation
 	},
 	ProcAboveThresholdUA: {
 		config:            openConfig(2, 15, 10, 4, 10),
@@ -115,7 +115,7 @@ var procedures = map[string]rules{
 		clarifyWorking:    true,
 		awardDecisionDays: 5, extraTendering: 7, eligibility: true, alp: true,
 		cancelReasons: reasonsOpen,
-		createLevel:   '1', bidLevel: '2',
+		createLevel:   '3', bidLevel: '4', // ProZorro's above-threshold accreditation
 	},
 	ProcAboveThresholdEU: {
 		config: func() Config {
@@ -128,7 +128,7 @@ var procedures = map[string]rules{
 		clarifyWorking:    true,
 		awardDecisionDays: 5, extraTendering: 7, eligibility: true, alp: true,
 		cancelReasons: reasonsOpen,
-		createLevel:   '1', bidLevel: '2',
+		createLevel:   '3', bidLevel: '4', // ProZorro's above-threshold accreditation
 	},
 	ProcReporting: {
 		config: Config{HasAwardingOrder: true, HasValueRestriction: true, ValueCurrencyEquality: true,

@@ -55,9 +55,10 @@ var (
 	historian    = tender.Actor{Platform: "reader", Role: tender.RoleBroker, Levels: "h"}
 )
 
-// bidPlatform is a broker with bid accreditation (level 2).
+// bidPlatform is a broker with bid accreditation (levels 2 and 4: below and
+// above the threshold).
 func bidPlatform(name string) tender.Actor {
-	return tender.Actor{Platform: name, Role: tender.RoleBroker, Levels: "2"}
+	return tender.Actor{Platform: name, Role: tender.RoleBroker, Levels: "24"}
 }
 
 // org is a party with everything validation asks for.

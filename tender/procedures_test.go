@@ -719,8 +719,41 @@ func TestProcedureCreateValidation(t *testing.T) {
 			for _, e := range tc.edits {
 				e(&req)
 			}
-			_, _, err := svc.Create(t.Context(), tender.Actor{Platform: "acme", Role: tender.RoleBroker, Levels: "1"}, req)
+			_, _, err := svc.Create(t.Context(), tender.Actor{Platform: "acme", Role: tender.RoleBroker, Levels: "13"}, req)
 			wantErr(t, err, tender.CodeInvalid, tc.field)
 		})
 	}
+}
+
+// TestAccreditationLevels: ProZorro's levels 1/2 create and bid below the
+// threshold, 3/4 above it.
+func TestAccreditationLevels(t *testing.T) {
+	c := &fakeClock{now: t0}
+	svc, _ := newService(c)
+	for _, tc := range []struct {
+		pmt, levels string
+		ok          bool
+	}{
+		{tender.ProcBelowThreshold, "1", true}, {tender.ProcBelowThreshold, "3", false},
+		{tender.ProcAboveThresholdUA, "1", false}, {tender.ProcAboveThresholdUA, "3", true},
+		{tender.ProcReporting, "1", true},
+	} {
+		req := fixtureRequest(t0)
+		if tc.pmt != tender.ProcBelowThreshold {
+			if tc.pmt == tender.ProcReporting {
+				limitedProc(tc.pmt)(&req)
+			} else {
+				openProc(tc.pmt, 16)(&req)
+			}
+		}
+		_, _, err := svc.Create(t.Context(), tender.Actor{Platform: "p", Role: tender.RoleBroker, Levels: tc.levels}, req)
+		if (err == nil) != tc.ok || err != nil && tender.ErrorCode(err) != tender.CodeForbidden {
+			t.Errorf("%s with levels %q: %v, want ok=%v", tc.pmt, tc.levels, err, tc.ok)
+		}
+	}
+	e := newEnv(t, openProc(tender.ProcAboveThreshold, 16))
+	e.run(publishOpen)
+	err := e.bidAs(tender.Actor{Platform: "low", Role: tender.RoleBroker, Levels: "2"}, tender.BidInput{
+		Tenderers: []tender.Organization{org("ТОВ", "40000001")}, Value: uah("1000")})
+	wantErr(t, err, tender.CodeForbidden, "")
 }

@@ -40,9 +40,9 @@ func newComplaintEnv(t *testing.T) *complaintEnv {
 		role              tender.Role
 	}{
 		{"buyer", "buyerkey", "1234", tender.RoleBroker},
-		{"bidder1", "bid1key", "2", tender.RoleBroker},
-		{"bidder2", "bid2key", "2", tender.RoleBroker},
-		{"gromada", "civickey", "2", tender.RoleBroker},
+		{"bidder1", "bid1key", "24", tender.RoleBroker},
+		{"bidder2", "bid2key", "24", tender.RoleBroker},
+		{"gromada", "civickey", "24", tender.RoleBroker},
 		{"amcu", "amcukey", "", tender.RoleReviewer},
 		{"payments", "botkey", "", tender.RoleBot},
 		{"chronograph", "chronokey", "", tender.RoleChronograph},
