@@ -310,6 +310,10 @@ func (s *Service) GetBid(ctx context.Context, id, bidID string, actor Actor) (*B
 	if t.bidsSealed() {
 		return nil, statusForbidden("view bid", t.Status)
 	}
+	if t.pricesSealed() {
+		v := b.withoutPrices()
+		return &v, nil
+	}
 	v := b.view(false)
 	return &v, nil
 }

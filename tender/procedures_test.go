@@ -403,6 +403,14 @@ func TestAboveThresholdEUTransitions(t *testing.T) {
 				if len(v.Bids) != 2 || v.Bids[0].Value != nil || len(v.Bids[0].Tenderers) == 0 {
 					t.Errorf("public bids during pre-qualification: %+v", v.Bids)
 				}
+				one, err := e.svc.GetBid(e.ctx, e.id, e.bids[0].id, public)
+				if err != nil || one.Value != nil || len(one.Tenderers) == 0 {
+					t.Errorf("GET one bid during pre-qualification: %+v, %v", one, err)
+				}
+				own, err := e.svc.GetBid(e.ctx, e.id, e.bids[0].id, e.bids[0].actor)
+				if err != nil || own.Value == nil {
+					t.Errorf("its owner sees its own price: %+v, %v", own, err)
+				}
 			},
 		},
 		{name: "stand-still switch with a pending qualification", setup: then(prequal, []step{decideQualifications("active")}), action: do(toStandstill), status: tender.StatusPrequalification, code: tender.CodeForbidden},
