@@ -7,7 +7,7 @@ import (
 
 // DocTarget names the object a document belongs to.
 type DocTarget struct {
-	Kind string // "tender", "bid", "award", "contract", "cancellation"; "qualification" with Complaint
+	Kind string // "tender", "bid", "award", "contract", "cancellation", "qualification"
 	ID   string // the object's id; empty for the tender itself
 	// Complaint, when set, is a complaint lodged against that object: the
 	// documents are the complaint's (see complaintDocs).
@@ -38,7 +38,9 @@ func (t *Tender) docsOf(target DocTarget, actor Actor) (*[]Document, error) {
 		if !owns(actor, b.Owner, b.Access) {
 			return nil, ownerErr
 		}
-		if t.Status != StatusTendering || b.Status == BidDeleted {
+		// During tendering, and later while the bid's award waits for a
+		// decision (the bidder explains an abnormally low price).
+		if b.Status == BidDeleted || t.Status != StatusTendering && !t.awaitingDecision(b.ID) {
 			return nil, statusForbidden("add document", t.Status)
 		}
 		return &b.Documents, nil
@@ -66,6 +68,18 @@ func (t *Tender) docsOf(target DocTarget, actor Actor) (*[]Document, error) {
 			return nil, statusForbidden("add document", t.Status)
 		}
 		return &c.Documents, nil
+	case "qualification":
+		q := t.qualification(target.ID)
+		if q == nil {
+			return nil, NotFound("qualification_id")
+		}
+		if !owns(actor, t.Owner, t.Access) {
+			return nil, ownerErr
+		}
+		if t.Status != StatusPrequalification || q.Status == QualificationCancelled {
+			return nil, statusForbidden("add document", t.Status)
+		}
+		return &q.Documents, nil
 	case "cancellation":
 		c := t.cancellation(target.ID)
 		if c == nil {
@@ -165,6 +179,19 @@ func (t *Tender) conditionsChanged(target DocTarget, now time.Time, cal *Calenda
 	}
 	t.invalidateBids(now)
 	return nil
+}
+
+// awaitingDecision reports a pending award on bid id.
+func (t *Tender) awaitingDecision(bidID string) bool {
+	if t.Status != StatusQualification {
+		return false
+	}
+	for _, a := range t.Awards {
+		if a.BidID == bidID && a.Status == AwardPending {
+			return true
+		}
+	}
+	return false
 }
 
 func (t *Tender) authorOf(target DocTarget, actor Actor) string {

@@ -340,6 +340,28 @@ func TestAboveThresholdTransitions(t *testing.T) {
 			},
 		},
 		{
+			name: "the bidder whose award waits may add an explanation to its bid",
+			edit: noAuctionMode, setup: then(tendering, []step{bids("50000", "95000", "99000"), closeTendering, noAuctionRun}),
+			action: func(e *env) error {
+				b := e.bids[0]
+				_, _, err := e.svc.AddDocument(e.ctx, e.id, tender.DocTarget{Kind: "bid", ID: b.id}, b.actor, tender.DocumentInput{
+					Title: ptr("Обґрунтування ціни.pdf"), URL: ptr("https://ds.example.org/alp"), Format: ptr("application/pdf")})
+				return err
+			},
+			status: tender.StatusQualification,
+		},
+		{
+			name: "a bidder without a pending award may not",
+			edit: noAuctionMode, setup: then(tendering, []step{bids("50000", "95000", "99000"), closeTendering, noAuctionRun}),
+			action: func(e *env) error {
+				b := e.bids[1]
+				_, _, err := e.svc.AddDocument(e.ctx, e.id, tender.DocTarget{Kind: "bid", ID: b.id}, b.actor, tender.DocumentInput{
+					Title: ptr("x.pdf"), URL: ptr("https://ds.example.org/x"), Format: ptr("application/pdf")})
+				return err
+			},
+			status: tender.StatusQualification, code: tender.CodeForbidden,
+		},
+		{
 			name: "abnormally low price: decision after the milestone's due date",
 			edit: noAuctionMode, setup: then(tendering, []step{bids("50000", "95000", "99000"), closeTendering, noAuctionRun, afterDays(3)}),
 			action: do(qualifyOpen), status: tender.StatusAwarded,
@@ -440,6 +462,20 @@ func TestAboveThresholdEUTransitions(t *testing.T) {
 			check: func(t *testing.T, e *env, tn *tender.Tender) {
 				if len(tn.Qualifications) != 4 || tn.Qualifications[3].Status != "pending" || tn.Qualifications[3].BidID != tn.Qualifications[0].BidID {
 					t.Errorf("qualifications %+v", tn.Qualifications)
+				}
+			},
+		},
+		{
+			name: "owner attaches a document to a qualification", setup: prequal,
+			action: func(e *env) error {
+				_, _, err := e.svc.AddDocument(e.ctx, e.id, tender.DocTarget{Kind: "qualification", ID: e.get().Qualifications[0].ID}, e.owner, tender.DocumentInput{
+					Title: ptr("Протокол.pdf"), URL: ptr("https://ds.example.org/q"), Format: ptr("application/pdf")})
+				return err
+			},
+			status: tender.StatusPrequalification,
+			check: func(t *testing.T, e *env, tn *tender.Tender) {
+				if len(tn.Qualifications[0].Documents) != 1 {
+					t.Errorf("qualification documents %+v", tn.Qualifications[0].Documents)
 				}
 			},
 		},

@@ -11,7 +11,7 @@ import (
 // documentRoutes registers the document endpoints of the tender and of each
 // object that carries documents.
 func (s *server) documentRoutes(t *gin.RouterGroup) {
-	for _, kind := range []string{"tender", "bid", "award", "contract", "cancellation"} {
+	for _, kind := range []string{"tender", "bid", "award", "contract", "cancellation", "qualification"} {
 		path := "/documents"
 		if kind != "tender" {
 			path = "/" + kind + "s/:sub/documents"
@@ -92,6 +92,12 @@ func (s *server) documents(c *gin.Context, actor tender.Actor, target tender.Doc
 		return a.Documents, nil
 	case "contract":
 		x, err := findBy(v.Contracts, target.ID, func(x *tender.Contract) string { return x.ID }, "contract_id")
+		if err != nil {
+			return nil, err
+		}
+		return x.Documents, nil
+	case "qualification":
+		x, err := findBy(v.Qualifications, target.ID, func(x *tender.Qualification) string { return x.ID }, "qualification_id")
 		if err != nil {
 			return nil, err
 		}
