@@ -226,19 +226,9 @@ func (s *Service) AddQuestion(ctx context.Context, id string, actor Actor, in Qu
 
 // AnswerQuestion records the owner's answer.
 func (s *Service) AnswerQuestion(ctx context.Context, id, questionID string, actor Actor, in QuestionInput) (*Tender, *Question, error) {
-	var out Question
-	t, err := s.update(ctx, id, actor, SaveOptions{}, asOwner(actor, func(t *Tender, now time.Time) error {
-		q, err := t.answerQuestion(questionID, in, now)
-		if err != nil {
-			return err
-		}
-		out = *q
-		return nil
-	}))
-	if err != nil {
-		return nil, nil, err
-	}
-	return t, &out, nil
+	return ownerAct(s, ctx, id, actor, func(t *Tender, now time.Time) (*Question, error) {
+		return t.answerQuestion(questionID, in, now)
+	})
 }
 
 // AddBid submits a sealed bid. The store stamps the bid's commit time with
@@ -418,68 +408,28 @@ func (s *Service) PostAuction(ctx context.Context, id, lot string, actor Actor, 
 
 // PatchAward records the owner's decision on an award.
 func (s *Service) PatchAward(ctx context.Context, id, awardID string, actor Actor, in AwardInput) (*Tender, *Award, error) {
-	var out Award
-	t, err := s.update(ctx, id, actor, SaveOptions{}, asOwner(actor, func(t *Tender, now time.Time) error {
-		a, err := t.patchAward(awardID, in, now, s.Calendar, NewID)
-		if err != nil {
-			return err
-		}
-		out = *a
-		return nil
-	}))
-	if err != nil {
-		return nil, nil, err
-	}
-	return t, &out, nil
+	return ownerAct(s, ctx, id, actor, func(t *Tender, now time.Time) (*Award, error) {
+		return t.patchAward(awardID, in, now, s.Calendar, NewID)
+	})
 }
 
 // PatchContract edits or signs a contract (owner).
 func (s *Service) PatchContract(ctx context.Context, id, contractID string, actor Actor, in ContractInput) (*Tender, *Contract, error) {
-	var out Contract
-	t, err := s.update(ctx, id, actor, SaveOptions{}, asOwner(actor, func(t *Tender, now time.Time) error {
-		c, err := t.patchContract(contractID, in, now)
-		if err != nil {
-			return err
-		}
-		out = *c
-		return nil
-	}))
-	if err != nil {
-		return nil, nil, err
-	}
-	return t, &out, nil
+	return ownerAct(s, ctx, id, actor, func(t *Tender, now time.Time) (*Contract, error) {
+		return t.patchContract(contractID, in, now)
+	})
 }
 
 // AddCancellation starts (or, with status active, performs) a cancellation.
 func (s *Service) AddCancellation(ctx context.Context, id string, actor Actor, in CancellationInput) (*Tender, *Cancellation, error) {
-	var out Cancellation
-	t, err := s.update(ctx, id, actor, SaveOptions{}, asOwner(actor, func(t *Tender, now time.Time) error {
-		c, err := t.addCancellation(in, now, s.Calendar, NewID)
-		if err != nil {
-			return err
-		}
-		out = *c
-		return nil
-	}))
-	if err != nil {
-		return nil, nil, err
-	}
-	return t, &out, nil
+	return ownerAct(s, ctx, id, actor, func(t *Tender, now time.Time) (*Cancellation, error) {
+		return t.addCancellation(in, now, s.Calendar, NewID)
+	})
 }
 
 // PatchCancellation edits or activates a cancellation (owner).
 func (s *Service) PatchCancellation(ctx context.Context, id, cancellationID string, actor Actor, in CancellationInput) (*Tender, *Cancellation, error) {
-	var out Cancellation
-	t, err := s.update(ctx, id, actor, SaveOptions{}, asOwner(actor, func(t *Tender, now time.Time) error {
-		c, err := t.patchCancellation(cancellationID, in, now, s.Calendar, NewID)
-		if err != nil {
-			return err
-		}
-		out = *c
-		return nil
-	}))
-	if err != nil {
-		return nil, nil, err
-	}
-	return t, &out, nil
+	return ownerAct(s, ctx, id, actor, func(t *Tender, now time.Time) (*Cancellation, error) {
+		return t.patchCancellation(cancellationID, in, now, s.Calendar, NewID)
+	})
 }

@@ -437,17 +437,7 @@ func (t *Tender) completeIfSigned(key string, now time.Time) {
 
 // AddAward creates an award directly (owner, limited procedures).
 func (s *Service) AddAward(ctx context.Context, id string, actor Actor, in AwardInput) (*Tender, *Award, error) {
-	var out Award
-	t, err := s.update(ctx, id, actor, SaveOptions{}, asOwner(actor, func(t *Tender, now time.Time) error {
-		a, err := t.addAward(in, now, s.Calendar, NewID)
-		if err != nil {
-			return err
-		}
-		out = *a
-		return nil
-	}))
-	if err != nil {
-		return nil, nil, err
-	}
-	return t, &out, nil
+	return ownerAct(s, ctx, id, actor, func(t *Tender, now time.Time) (*Award, error) {
+		return t.addAward(in, now, s.Calendar, NewID)
+	})
 }

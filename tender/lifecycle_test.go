@@ -694,30 +694,5 @@ func TestBelowThresholdTransitions(t *testing.T) {
 		{name: "cancellation from unsuccessful", setup: toUnsuccessful, action: cancelTender.do, status: tender.StatusUnsuccessful, code: tender.CodeForbidden},
 		{name: "cancellation from cancelled", setup: toCancelled, action: cancelTender.do, status: tender.StatusCancelled, code: tender.CodeForbidden},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			var edits []func(*tender.CreateRequest)
-			if tc.edit != nil {
-				edits = append(edits, tc.edit)
-			}
-			e := newEnv(t, edits...)
-			e.run(tc.setup...)
-			before := e.snapshot()
-			err := tc.action(e)
-			wantErr(t, err, tc.code, tc.field)
-			if tc.code != "" {
-				if after := e.snapshot(); after != before {
-					t.Errorf("refused request changed the tender: revisions %d → %d\nbefore %s\nafter  %s", before.revs, after.revs, before.json, after.json)
-				}
-			}
-			tn := e.get()
-			if tn.Status != tc.status {
-				t.Fatalf("status = %q, want %q", tn.Status, tc.status)
-			}
-			if tc.check != nil {
-				tc.check(t, e, tn)
-			}
-		})
-	}
+	runTable(t, nil, tests)
 }

@@ -178,17 +178,7 @@ func (t *Tender) endPrequalification(now time.Time, cal *Calendar, newID func() 
 
 // PatchQualification records the owner's pre-qualification decision.
 func (s *Service) PatchQualification(ctx context.Context, id, qualificationID string, actor Actor, in QualificationInput) (*Tender, *Qualification, error) {
-	var out Qualification
-	t, err := s.update(ctx, id, actor, SaveOptions{}, asOwner(actor, func(t *Tender, now time.Time) error {
-		q, err := t.patchQualification(qualificationID, in, now, NewID)
-		if err != nil {
-			return err
-		}
-		out = *q
-		return nil
-	}))
-	if err != nil {
-		return nil, nil, err
-	}
-	return t, &out, nil
+	return ownerAct(s, ctx, id, actor, func(t *Tender, now time.Time) (*Qualification, error) {
+		return t.patchQualification(qualificationID, in, now, NewID)
+	})
 }

@@ -183,6 +183,24 @@ func asOwner(actor Actor, fn func(t *Tender, now time.Time) error) func(t *Tende
 	}
 }
 
+// ownerAct runs an owner's action on one object of the tender through the
+// write path and returns the saved tender and a copy of the object.
+func ownerAct[T any](s *Service, ctx context.Context, id string, actor Actor, fn func(t *Tender, now time.Time) (*T, error)) (*Tender, *T, error) {
+	var out T
+	t, err := s.update(ctx, id, actor, SaveOptions{}, asOwner(actor, func(t *Tender, now time.Time) error {
+		x, err := fn(t, now)
+		if err != nil {
+			return err
+		}
+		out = *x
+		return nil
+	}))
+	if err != nil {
+		return nil, nil, err
+	}
+	return t, &out, nil
+}
+
 // Patch edits a tender or publishes it (owner only).
 func (s *Service) Patch(ctx context.Context, id string, actor Actor, in TenderInput) (*Tender, error) {
 	return s.update(ctx, id, actor, SaveOptions{}, asOwner(actor, func(t *Tender, now time.Time) error {
