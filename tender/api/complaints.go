@@ -67,55 +67,13 @@ func (s *server) complaintRoutes(t *gin.RouterGroup) {
 			c.PureJSON(http.StatusOK, gin.H{"data": x})
 			return nil
 		}))
-		t.GET(path+"/:cid/documents", s.handle(func(c *gin.Context, actor tender.Actor) error {
+		s.docRoutes(t, path+"/:cid/documents", docs, func(c *gin.Context, actor tender.Actor) ([]tender.Document, error) {
 			x, err := s.complaint(c, actor, of(c))
 			if err != nil {
-				return err
+				return nil, err
 			}
-			c.PureJSON(http.StatusOK, gin.H{"data": listOf(x.Documents)})
-			return nil
-		}))
-		t.GET(path+"/:cid/documents/:doc", s.handle(func(c *gin.Context, actor tender.Actor) error {
-			x, err := s.complaint(c, actor, of(c))
-			if err != nil {
-				return err
-			}
-			d, err := findBy(x.Documents, c.Param("doc"), func(d *tender.Document) string { return d.ID }, "document_id")
-			if err != nil {
-				return err
-			}
-			c.PureJSON(http.StatusOK, gin.H{"data": d})
-			return nil
-		}))
-		t.POST(path+"/:cid/documents", s.handle(func(c *gin.Context, actor tender.Actor) error {
-			var in tender.DocumentInput
-			if _, err := s.decode(c, &actor, &in); err != nil {
-				return err
-			}
-			tn, d, err := s.svc.AddDocument(c, c.Param("id"), docs(c), actor, in)
-			if err != nil {
-				return err
-			}
-			c.Header("Location", s.tenderURL(c, tn.ID)+c.Request.URL.Path[len(Prefix+"/tenders/"+tn.ID):]+"/"+d.ID)
-			c.PureJSON(http.StatusCreated, gin.H{"data": d})
-			return nil
-		}))
-		update := func(newVersion bool) gin.HandlerFunc {
-			return s.handle(func(c *gin.Context, actor tender.Actor) error {
-				var in tender.DocumentInput
-				if _, err := s.decode(c, &actor, &in); err != nil {
-					return err
-				}
-				_, d, err := s.svc.UpdateDocument(c, c.Param("id"), docs(c), c.Param("doc"), actor, in, newVersion)
-				if err != nil {
-					return err
-				}
-				c.PureJSON(http.StatusOK, gin.H{"data": d})
-				return nil
-			})
-		}
-		t.PUT(path+"/:cid/documents/:doc", update(true))
-		t.PATCH(path+"/:cid/documents/:doc", update(false))
+			return x.Documents, nil
+		})
 	}
 }
 

@@ -16,58 +16,66 @@ func (s *server) documentRoutes(t *gin.RouterGroup) {
 		if kind != "tender" {
 			path = "/" + kind + "s/:sub/documents"
 		}
-		kind := kind
 		target := func(c *gin.Context) tender.DocTarget { return tender.DocTarget{Kind: kind, ID: c.Param("sub")} }
-		t.GET(path, s.handle(func(c *gin.Context, actor tender.Actor) error {
-			docs, err := s.documents(c, actor, target(c))
-			if err != nil {
+		s.docRoutes(t, path, target, func(c *gin.Context, actor tender.Actor) ([]tender.Document, error) {
+			return s.documents(c, actor, target(c))
+		})
+	}
+}
+
+// docRoutes registers list, read, add, new version (PUT) and metadata edit
+// (PATCH) of one document list at path.
+func (s *server) docRoutes(t *gin.RouterGroup, path string, target func(*gin.Context) tender.DocTarget,
+	list func(*gin.Context, tender.Actor) ([]tender.Document, error)) {
+	t.GET(path, s.handle(func(c *gin.Context, actor tender.Actor) error {
+		docs, err := list(c, actor)
+		if err != nil {
+			return err
+		}
+		c.PureJSON(http.StatusOK, gin.H{"data": listOf(docs)})
+		return nil
+	}))
+	t.GET(path+"/:doc", s.handle(func(c *gin.Context, actor tender.Actor) error {
+		docs, err := list(c, actor)
+		if err != nil {
+			return err
+		}
+		d, err := findBy(docs, c.Param("doc"), func(d *tender.Document) string { return d.ID }, "document_id")
+		if err != nil {
+			return err
+		}
+		c.PureJSON(http.StatusOK, gin.H{"data": d})
+		return nil
+	}))
+	t.POST(path, s.handle(func(c *gin.Context, actor tender.Actor) error {
+		var in tender.DocumentInput
+		if _, err := s.decode(c, &actor, &in); err != nil {
+			return err
+		}
+		tn, d, err := s.svc.AddDocument(c, c.Param("id"), target(c), actor, in)
+		if err != nil {
+			return err
+		}
+		c.Header("Location", s.tenderURL(c, tn.ID)+c.Request.URL.Path[len(Prefix+"/tenders/"+tn.ID):]+"/"+d.ID)
+		c.PureJSON(http.StatusCreated, gin.H{"data": d})
+		return nil
+	}))
+	update := func(newVersion bool) gin.HandlerFunc {
+		return s.handle(func(c *gin.Context, actor tender.Actor) error {
+			var in tender.DocumentInput
+			if _, err := s.decode(c, &actor, &in); err != nil {
 				return err
 			}
-			c.PureJSON(http.StatusOK, gin.H{"data": listOf(docs)})
-			return nil
-		}))
-		t.GET(path+"/:doc", s.handle(func(c *gin.Context, actor tender.Actor) error {
-			docs, err := s.documents(c, actor, target(c))
-			if err != nil {
-				return err
-			}
-			d, err := findBy(docs, c.Param("doc"), func(d *tender.Document) string { return d.ID }, "document_id")
+			_, d, err := s.svc.UpdateDocument(c, c.Param("id"), target(c), c.Param("doc"), actor, in, newVersion)
 			if err != nil {
 				return err
 			}
 			c.PureJSON(http.StatusOK, gin.H{"data": d})
 			return nil
-		}))
-		t.POST(path, s.handle(func(c *gin.Context, actor tender.Actor) error {
-			var in tender.DocumentInput
-			if _, err := s.decode(c, &actor, &in); err != nil {
-				return err
-			}
-			tn, d, err := s.svc.AddDocument(c, c.Param("id"), target(c), actor, in)
-			if err != nil {
-				return err
-			}
-			c.Header("Location", s.tenderURL(c, tn.ID)+c.Request.URL.Path[len(Prefix+"/tenders/"+tn.ID):]+"/"+d.ID)
-			c.PureJSON(http.StatusCreated, gin.H{"data": d})
-			return nil
-		}))
-		update := func(newVersion bool) gin.HandlerFunc {
-			return s.handle(func(c *gin.Context, actor tender.Actor) error {
-				var in tender.DocumentInput
-				if _, err := s.decode(c, &actor, &in); err != nil {
-					return err
-				}
-				_, d, err := s.svc.UpdateDocument(c, c.Param("id"), target(c), c.Param("doc"), actor, in, newVersion)
-				if err != nil {
-					return err
-				}
-				c.PureJSON(http.StatusOK, gin.H{"data": d})
-				return nil
-			})
-		}
-		t.PUT(path+"/:doc", update(true))
-		t.PATCH(path+"/:doc", update(false))
+		})
 	}
+	t.PUT(path+"/:doc", update(true))
+	t.PATCH(path+"/:doc", update(false))
 }
 
 // documents returns the current documents of target as actor may see them.
