@@ -380,7 +380,7 @@ type Rule string
 
 // The bidding rules.
 const (
-	RuleNotBidding Rule = "not_bidding_stage" // no turn is running
+	RuleNotBidding  Rule = "not_bidding_stage" // no turn is running
 	RuleNotYourTurn Rule = "not_your_turn"
 	RuleUnknown     Rule = "unknown_bidder"
 	RuleNotPositive Rule = "amount_not_positive"

@@ -86,11 +86,11 @@ func TestStages(t *testing.T) {
 		{start, auction.StagePause, 1, 0, ""},
 		{at(a, 1, 1, 0), auction.StageTurn, 1, 1, "A"},
 		{at(a, 1, 2, time.Minute), auction.StageTurn, 1, 2, "C"},
-		{at(a, 1, 3, 119 * time.Second), auction.StageTurn, 1, 3, "B"},
+		{at(a, 1, 3, 119*time.Second), auction.StageTurn, 1, 3, "B"},
 		{at(a, 2, 1, -time.Second), auction.StagePause, 2, 0, ""},
 		{at(a, 3, 3, 0), auction.StageTurn, 3, 3, "B"},
 		{at(a, 3, 4, 0), auction.StageAnnouncement, 0, 0, ""},
-		{at(a, 3, 4, 2 * time.Minute), auction.StageFinished, 0, 0, ""},
+		{at(a, 3, 4, 2*time.Minute), auction.StageFinished, 0, 0, ""},
 	}
 	for _, tc := range tests {
 		st := a.StageAt(tc.at)
