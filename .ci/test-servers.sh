@@ -13,6 +13,7 @@
 #   PROZORRO_TEST_MONGO_URI     mongodb://127.0.0.1:PORT/   (FerretDB)
 #   PROZORRO_TEST_BIN           absolute path of the prozorro binary built here
 #   PROZORRO_TEST_POSTGRES_URL  postgres://postgres@127.0.0.1:PORT/ferretdb
+#   PROZORRO_CHROMIUM           Debian's chromium, for the auction page's browser test
 #
 # knobs (environment):
 #   PROZORRO_NEED_CC=1          also make sure a C compiler exists (go test -race needs cgo)
@@ -101,6 +102,14 @@ if [ -z "$PGBIN" ]; then
 	apt_install postgresql
 	PGBIN=$(find_pgbin || true)
 	[ -n "$PGBIN" ] || die "PostgreSQL installed, but no /usr/lib/postgresql/*/bin/initdb"
+fi
+
+# Debian's chromium drives the auction page's browser test (auction/api).
+CHROMIUM=$(command -v chromium || true)
+if [ -z "$CHROMIUM" ]; then
+	apt_install chromium
+	CHROMIUM=$(command -v chromium || true)
+	[ -n "$CHROMIUM" ] || die "chromium installed, but not on PATH"
 fi
 
 if [ "${PROZORRO_NEED_CC:-0}" = 1 ]; then
@@ -292,6 +301,7 @@ log "FerretDB up at $MONGO_URI (log: $FDB_LOG)"
 export PROZORRO_TEST_MONGO_URI="$MONGO_URI"
 export PROZORRO_TEST_BIN="$BIN"
 export PROZORRO_TEST_POSTGRES_URL="$PG_URL"
+export PROZORRO_CHROMIUM="$CHROMIUM"
 
 # ---------------------------------------------------------------- run
 
@@ -299,6 +309,7 @@ if [ "$MODE" = up ]; then
 	printf 'export PROZORRO_TEST_MONGO_URI=%q\n' "$PROZORRO_TEST_MONGO_URI"
 	printf 'export PROZORRO_TEST_BIN=%q\n' "$PROZORRO_TEST_BIN"
 	printf 'export PROZORRO_TEST_POSTGRES_URL=%q\n' "$PROZORRO_TEST_POSTGRES_URL"
+	printf 'export PROZORRO_CHROMIUM=%q\n' "$PROZORRO_CHROMIUM"
 	log "servers up; press Ctrl-C (or send SIGTERM) to stop them"
 	# sleep in the background so that the traps run at once on a signal
 	while kill -0 "$FDB_PID" 2>/dev/null; do

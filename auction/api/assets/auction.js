@@ -91,7 +91,12 @@
     });
   }
 
+  function stageKey(s) { return [s.stage.kind, s.stage.round, s.stage.turn].join('/'); }
+
   function render(s) {
+    if (stageKey(s) !== stageKey(state)) {
+      show('notice', false); // an outcome belongs to the stage it happened in
+    }
     state = s;
     var st = s.stage, me = s.bidder, cur = ' ' + s.currency;
     setText('stage-text', stageText(s));
