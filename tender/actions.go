@@ -23,6 +23,13 @@ func (t *Tender) docsOf(target DocTarget, actor Actor) (*[]Document, error) {
 	ownerErr := Forbidden("Forbidden")
 	switch target.Kind {
 	case "tender":
+		if actor.Role == RoleAuction {
+			// The auction's audit (see checkAuctionDocument), before its results.
+			if t.Status != StatusAuction {
+				return nil, statusForbidden("add document", t.Status)
+			}
+			return &t.Documents, nil
+		}
 		if !owns(actor, t.Owner, t.Access) {
 			return nil, ownerErr
 		}
@@ -109,6 +116,11 @@ func (s *Service) AddDocument(ctx context.Context, id string, target DocTarget, 
 			return err
 		}
 		doc.Author = t.authorOf(target, actor)
+		if doc.Author == "auction" {
+			if err := t.checkAuctionDocument(doc, nil); err != nil {
+				return err
+			}
+		}
 		*docs = append(*docs, doc)
 		out = doc
 		return t.conditionsChanged(target, now, s.Calendar)
@@ -135,6 +147,13 @@ func (s *Service) UpdateDocument(ctx context.Context, id string, target DocTarge
 		if target.Complaint != "" && cur.Author != t.authorOf(target, actor) {
 			return Forbidden("Can update document only author")
 		}
+		// check applies the auction's rules to the version it writes.
+		check := func(doc Document) error {
+			if t.authorOf(target, actor) != "auction" {
+				return nil
+			}
+			return t.checkAuctionDocument(doc, cur)
+		}
 		if newVersion {
 			if in.URL == nil {
 				return Invalid("url", "This field is required.")
@@ -142,6 +161,9 @@ func (s *Service) UpdateDocument(ctx context.Context, id string, target DocTarge
 			base := Document{ID: cur.ID, DatePublished: now, Author: cur.Author}
 			doc, err := documentFromInput(base, in, now, NewID)
 			if err != nil {
+				return err
+			}
+			if err := check(doc); err != nil {
 				return err
 			}
 			*docs = append(*docs, doc)
@@ -153,6 +175,9 @@ func (s *Service) UpdateDocument(ctx context.Context, id string, target DocTarge
 		}
 		doc, err := documentFromInput(*cur, in, now, NewID)
 		if err != nil {
+			return err
+		}
+		if err := check(doc); err != nil {
 			return err
 		}
 		*cur = doc
@@ -198,8 +223,11 @@ func (t *Tender) authorOf(target DocTarget, actor Actor) string {
 	if target.Complaint != "" {
 		return t.complaintDocAuthor(target, actor)
 	}
-	if target.Kind == "bid" {
+	switch {
+	case target.Kind == "bid":
 		return "bid_owner"
+	case target.Kind == "tender" && actor.Role == RoleAuction:
+		return "auction"
 	}
 	return "tender_owner"
 }

@@ -216,11 +216,11 @@ func (t *Tender) nextCheck() *time.Time {
 			consider(t.QualificationPeriod.EndDate)
 		}
 	case StatusAuction:
-		if t.noAuction() {
-			for _, key := range t.auctionLots() {
-				if ap := *t.lotAuctionPeriod(key); ap != nil {
-					consider(ap.StartDate)
-				}
+		for _, key := range t.auctionLots() {
+			if !t.noAuction() {
+				consider(t.auctionReplanAt(key))
+			} else if ap := *t.lotAuctionPeriod(key); ap != nil {
+				consider(ap.StartDate)
 			}
 		}
 	case StatusQualification, StatusAwarded:
@@ -291,6 +291,8 @@ func (t *Tender) runEvents(now time.Time, cal *Calendar, newID func() string) bo
 			if changed {
 				t.afterAuction(now, cal, newID)
 			}
+		} else {
+			changed = t.replanAuctions(now, cal) || changed
 		}
 	case StatusQualification, StatusAwarded:
 		for _, key := range t.lotKeys() {
@@ -421,8 +423,9 @@ func (t *Tender) auctionLots() []string {
 	return out
 }
 
-// toAuctionOrAwarding plans auctions for the lots that need one, or starts
-// awarding when none does.
+// toAuctionOrAwarding plans an auction for each lot that needs one (each
+// on its own, see planAuction), or starts awarding when none does; after is
+// when the tender left its previous phase.
 func (t *Tender) toAuctionOrAwarding(after time.Time, now time.Time, cal *Calendar, newID func() string) {
 	if t.Status.Final() {
 		return
@@ -433,14 +436,8 @@ func (t *Tender) toAuctionOrAwarding(after time.Time, now time.Time, cal *Calend
 		return
 	}
 	t.Status = StatusAuction
-	// The auction service replans; until then an auction may start an hour
-	// (accelerated in the sandbox) after the tender period.
-	start := after.Add(time.Hour / time.Duration(t.accelerator())).Truncate(time.Microsecond)
-	if start.Before(now) {
-		start = now
-	}
 	for _, key := range lots {
-		*t.lotAuctionPeriod(key) = &Period{ShouldStartAfter: ptr(after), StartDate: ptr(start)}
+		t.planAuction(key, after, now, cal)
 	}
 }
 
@@ -529,21 +526,8 @@ type AuctionResults struct {
 // bids: the same bids in the same order, each amount positive and not above
 // the sealed offer.
 func (t *Tender) validateAuctionResults(key string, res AuctionResults) error {
-	if t.Status != StatusAuction {
-		return statusForbidden("report auction results", t.Status)
-	}
-	if key != "" && t.lot(key) == nil {
-		return NotFound("lot_id")
-	}
-	if len(t.Lots) > 0 && key == "" {
-		return Forbidden("Post the results of each lot to /auction/{lot_id}")
-	}
-	waiting := false
-	for _, k := range t.auctionLots() {
-		waiting = waiting || k == key
-	}
-	if !waiting {
-		return Forbidden("Can't report auction results for a lot without an auction in progress")
+	if err := t.checkAuctionLot(key, "report auction results"); err != nil {
+		return err
 	}
 	var p Problems
 	if len(res.Bids) != len(t.Bids) {

@@ -113,6 +113,9 @@ func (t *Tender) View(viewer Role, ownBid string) *Tender {
 			v.Bids = append(v.Bids, Bid{ID: b.ID, Status: b.Status, Date: b.Date, Value: b.Value,
 				LotValues: b.LotValues, Parameters: b.Parameters, WeightedValue: b.WeightedValue,
 				ParticipationURL: b.ParticipationURL})
+		case viewer == RoleAuction && t.Status == StatusAuction:
+			// Its results are aligned with every bid, so the others show as stubs.
+			v.Bids = append(v.Bids, Bid{ID: b.ID, Status: b.Status, Date: b.Date})
 		case t.bidsSealed():
 		case t.pricesSealed():
 			v.Bids = append(v.Bids, b.withoutPrices())
