@@ -59,6 +59,9 @@ func New(svc *tender.Service, cfg Config, log *slog.Logger) http.Handler {
 	t.GET("/historical", s.handle(s.historical))
 	t.PATCH("/chronograph", s.handle(s.chronograph))
 	t.GET("/auction", s.handle(s.getAuction))
+	t.GET("/auction/:lot", s.handle(s.getAuction))
+	t.PATCH("/auction", s.handle(s.patchAuction))
+	t.PATCH("/auction/:lot", s.handle(s.patchAuction))
 	t.POST("/auction", s.handle(s.postAuction))
 	t.POST("/auction/:lot", s.handle(s.postAuction))
 	t.GET("/questions", s.handle(s.listQuestions))
@@ -247,14 +250,12 @@ func (s *server) getAuction(c *gin.Context, actor tender.Actor) error {
 	if err != nil {
 		return err
 	}
-	v := t.View(actor.Role, "")
-	c.PureJSON(http.StatusOK, gin.H{"data": gin.H{
-		"id": v.ID, "tenderID": v.TenderID, "status": v.Status, "title": v.Title, "value": v.Value,
-		"minimalStep": v.MinimalStep, "auctionPeriod": v.AuctionPeriod, "bids": v.Bids, "items": v.Items,
-		"lots": v.Lots, "features": v.Features,
-		"procurementMethodType": v.ProcurementMethodType, "submissionMethodDetails": v.SubmissionMethodDetails,
-		"dateModified": v.DateModified,
-	}})
+	if lot := c.Param("lot"); lot != "" {
+		if _, err := findBy(t.Lots, lot, func(l *tender.Lot) string { return l.ID }, "lot_id"); err != nil {
+			return err
+		}
+	}
+	c.PureJSON(http.StatusOK, gin.H{"data": auctionView(t.View(actor.Role, ""))})
 	return nil
 }
 
