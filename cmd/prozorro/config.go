@@ -13,6 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/prozorro-go/prozorro/auction"
 	"github.com/prozorro-go/prozorro/tender"
 	"github.com/prozorro-go/prozorro/tender/api"
 )
@@ -34,10 +35,41 @@ type Config struct {
 		Interval time.Duration `yaml:"interval"`
 	} `yaml:"chronograph"`
 	Platforms []PlatformConfig `yaml:"platforms"`
+	Auction   AuctionConfig    `yaml:"auction"`
 
 	// CalendarFile is a workdays_off.json to use and reload instead of the
 	// embedded one; empty means the embedded ProZorro calendar.
 	CalendarFile string `yaml:"calendar_file"`
+}
+
+// AuctionConfig is the auction service: its worker and its pages.
+type AuctionConfig struct {
+	// Enabled makes serve run the auction worker and pages too.
+	Enabled bool `yaml:"enabled"`
+	// BaseURL is the public URL of the auction pages; empty: this process's
+	// address.
+	BaseURL string `yaml:"base_url"`
+	// APIURL is the tender API the worker calls; empty: http.base_url, or
+	// this process's address.
+	APIURL   string        `yaml:"api_url"`
+	Tick     time.Duration `yaml:"tick"`
+	Lease    time.Duration `yaml:"lease"`
+	WorkerID string        `yaml:"worker_id"`
+	// Grace is how long after a turn ends a bid's write may still finish.
+	Grace time.Duration `yaml:"grace"`
+	// MaxAccelerator caps the sandbox accelerator applied to the durations.
+	MaxAccelerator int `yaml:"max_accelerator"`
+	Durations      struct {
+		FirstPause   time.Duration `yaml:"first_pause"`
+		Pause        time.Duration `yaml:"pause"`
+		Turn         time.Duration `yaml:"turn"`
+		Announcement time.Duration `yaml:"announcement"`
+		Rounds       int           `yaml:"rounds"`
+	} `yaml:"durations"`
+
+	// Secrets, from the environment only.
+	APIKey string `yaml:"-"` // PROZORRO_AUCTION_API_KEY: the auction role's platform key
+	Secret string `yaml:"-"` // PROZORRO_AUCTION_SECRET: signs participation tokens
 }
 
 // PlatformConfig is one API client in config.yaml; its key only as a hash.
@@ -55,6 +87,13 @@ func defaultConfig() Config {
 	c.Mongo.Database = "prozorro"
 	c.Mongo.DataDir = "./data"
 	c.Chronograph.Interval = time.Second
+	c.Auction.Enabled = true
+	c.Auction.Tick = 500 * time.Millisecond
+	c.Auction.Lease = 10 * time.Second
+	c.Auction.Grace = time.Second
+	d := auction.DefaultDurations()
+	c.Auction.Durations.FirstPause, c.Auction.Durations.Pause, c.Auction.Durations.Turn = d.FirstPause, d.Pause, d.Turn
+	c.Auction.Durations.Announcement, c.Auction.Durations.Rounds = d.Announcement, d.Rounds
 	return c
 }
 
@@ -70,6 +109,13 @@ func loadConfig(path string, explicit bool, getenv func(string) string) (Config,
 		var raw map[string]any
 		if err := yaml.Unmarshal(data, &raw); err != nil {
 			return c, fmt.Errorf("config %s: %w", path, err)
+		}
+		if a, ok := raw["auction"].(map[string]any); ok {
+			for _, k := range []string{"api_key", "secret"} {
+				if _, plain := a[k]; plain {
+					return c, fmt.Errorf("config %s: auction.%s is a secret: set it in the environment (PROZORRO_AUCTION_%s)", path, k, strings.ToUpper(k))
+				}
+			}
 		}
 		if ps, ok := raw["platforms"].([]any); ok {
 			for _, p := range ps {
@@ -98,6 +144,9 @@ func loadConfig(path string, explicit bool, getenv func(string) string) (Config,
 		return nil
 	}
 	str := func(dst *string) func(string) error { return func(v string) error { *dst = v; return nil } }
+	duration := func(dst *time.Duration) func(string) error {
+		return func(v string) (err error) { *dst, err = time.ParseDuration(v); return }
+	}
 	errs := []error{
 		env("PROZORRO_HTTP_ADDR", str(&c.HTTP.Addr)),
 		env("PROZORRO_BASE_URL", str(&c.HTTP.BaseURL)),
@@ -108,6 +157,21 @@ func loadConfig(path string, explicit bool, getenv func(string) string) (Config,
 		env("PROZORRO_SANDBOX", func(v string) (err error) { c.Sandbox, err = strconv.ParseBool(v); return }),
 		env("PROZORRO_CALENDAR_FILE", str(&c.CalendarFile)),
 		env("PROZORRO_CHRONOGRAPH_INTERVAL", func(v string) (err error) { c.Chronograph.Interval, err = time.ParseDuration(v); return }),
+		env("PROZORRO_AUCTION_ENABLED", func(v string) (err error) { c.Auction.Enabled, err = strconv.ParseBool(v); return }),
+		env("PROZORRO_AUCTION_BASE_URL", str(&c.Auction.BaseURL)),
+		env("PROZORRO_AUCTION_API_URL", str(&c.Auction.APIURL)),
+		env("PROZORRO_AUCTION_API_KEY", str(&c.Auction.APIKey)),
+		env("PROZORRO_AUCTION_SECRET", str(&c.Auction.Secret)),
+		env("PROZORRO_AUCTION_WORKER_ID", str(&c.Auction.WorkerID)),
+		env("PROZORRO_AUCTION_TICK", duration(&c.Auction.Tick)),
+		env("PROZORRO_AUCTION_LEASE", duration(&c.Auction.Lease)),
+		env("PROZORRO_AUCTION_GRACE", duration(&c.Auction.Grace)),
+		env("PROZORRO_AUCTION_MAX_ACCELERATOR", func(v string) (err error) { c.Auction.MaxAccelerator, err = strconv.Atoi(v); return }),
+		env("PROZORRO_AUCTION_FIRST_PAUSE", duration(&c.Auction.Durations.FirstPause)),
+		env("PROZORRO_AUCTION_PAUSE", duration(&c.Auction.Durations.Pause)),
+		env("PROZORRO_AUCTION_TURN", duration(&c.Auction.Durations.Turn)),
+		env("PROZORRO_AUCTION_ANNOUNCEMENT", duration(&c.Auction.Durations.Announcement)),
+		env("PROZORRO_AUCTION_ROUNDS", func(v string) (err error) { c.Auction.Durations.Rounds, err = strconv.Atoi(v); return }),
 	}
 	if err := errors.Join(errs...); err != nil {
 		return c, err
@@ -138,6 +202,19 @@ func (c *Config) validate() error {
 	}
 	if c.Chronograph.Interval <= 0 {
 		errs = append(errs, fmt.Errorf("chronograph.interval must be positive"))
+	}
+	a := c.Auction
+	if a.Tick <= 0 || a.Lease <= 0 || a.Grace < 0 {
+		errs = append(errs, fmt.Errorf("auction.tick and auction.lease must be positive, auction.grace not negative"))
+	}
+	if a.Lease < 4*a.Tick {
+		errs = append(errs, fmt.Errorf("auction.lease (%v) must be at least 4 ticks (%v): a worker renews it when half is left", a.Lease, a.Tick))
+	}
+	if d := a.Durations; d.FirstPause <= 0 || d.Pause <= 0 || d.Turn <= 0 || d.Announcement < 0 || d.Rounds < 1 {
+		errs = append(errs, fmt.Errorf("auction.durations: pauses and turns must be positive, rounds at least 1"))
+	}
+	if a.MaxAccelerator < 0 {
+		errs = append(errs, fmt.Errorf("auction.max_accelerator must not be negative"))
 	}
 	if c.Mongo.Database == "" {
 		errs = append(errs, fmt.Errorf("mongo.database is required"))

@@ -68,6 +68,9 @@ func startServer(t *testing.T, env ...string) string {
 		"PROZORRO_MONGO_DATABASE="+e2eDB,
 		"PROZORRO_SANDBOX=true",
 		"PROZORRO_CHRONOGRAPH_INTERVAL=100ms",
+		// These tests post auction results themselves; e2e_auction_test.go
+		// runs the auction service.
+		"PROZORRO_AUCTION_ENABLED=false",
 		"PROZORRO_PLATFORMS=buyerplat:buyerkey:1234h,bidplat1:bidkey1:24,bidplat2:bidkey2:24,auction:auctionkey::auction,lowlevel:lowkey:1",
 	)
 	cmd.Env = append(cmd.Env, env...)

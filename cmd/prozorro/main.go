@@ -28,9 +28,10 @@ func main() {
 const usage = `usage: prozorro <command> [flags]
 
 commands:
-  serve        run the API with every role (chronograph loop included)
+  serve        run every role: the API, the chronograph loop and the auction service
   api          run the API role alone (no chronograph loop)
   chronograph  run the chronograph role alone against a shared store
+  auction      run the auction service alone (worker and pages) against a shared store
   ferretdb     serve the MongoDB wire protocol over PostgreSQL or SQLite (FerretDB)
   version      print the version
 `
@@ -43,11 +44,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	switch args[0] {
 	case "serve":
-		return runServe(ctx, "serve", args[1:], roles{api: true, chronograph: true}, stdout, log, os.Getenv)
+		return runServe(ctx, "serve", args[1:], roles{api: true, chronograph: true, auction: true}, stdout, log, os.Getenv)
 	case "api":
 		return runServe(ctx, "api", args[1:], roles{api: true}, stdout, log, os.Getenv)
 	case "chronograph":
 		return runServe(ctx, "chronograph", args[1:], roles{chronograph: true}, stdout, log, os.Getenv)
+	case "auction":
+		return runServe(ctx, "auction", args[1:], roles{auction: true}, stdout, log, os.Getenv)
 	case "ferretdb":
 		return runFerretDB(ctx, args[1:], stdout, log)
 	case "version":

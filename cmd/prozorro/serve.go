@@ -15,6 +15,7 @@ import (
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 
+	amongodb "github.com/prozorro-go/prozorro/auction/mongodb"
 	"github.com/prozorro-go/prozorro/tender"
 	"github.com/prozorro-go/prozorro/tender/api"
 	"github.com/prozorro-go/prozorro/tender/mongodb"
@@ -24,10 +25,12 @@ var errEOF = io.EOF
 
 // roles says which parts of the system a command runs.
 type roles struct {
-	api, chronograph bool
+	api, chronograph, auction bool
 }
 
-// runServe runs the API and/or the chronograph loop until ctx ends.
+// runServe runs the API, the chronograph loop and/or the auction service
+// until ctx ends. serve runs the auction service unless auction.enabled is
+// false.
 func runServe(ctx context.Context, name string, args []string, r roles, stdout io.Writer, log *slog.Logger, getenv func(string) string) error {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	path := getenv("PROZORRO_CONFIG")
@@ -43,12 +46,11 @@ func runServe(ctx context.Context, name string, args []string, r roles, stdout i
 	if err != nil {
 		return err
 	}
+	if name == "serve" && !cfg.Auction.Enabled {
+		r.auction = false
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	cal, err := openCalendar(ctx, cfg.CalendarFile, log)
-	if err != nil {
-		return err
-	}
 
 	uri := cfg.Mongo.URI
 	errc := make(chan error, 3)
@@ -74,15 +76,37 @@ func runServe(ctx context.Context, name string, args []string, r roles, stdout i
 	} else {
 		log.Info("store: MongoDB", "uri", redact(uri), "database", cfg.Mongo.Database)
 	}
-	store, err := openStore(ctx, uri, cfg.Mongo.Database)
-	if err != nil {
-		return err
-	}
-	defer store.Close(context.Background())
 
-	svc := &tender.Service{Store: store, Calendar: cal, Now: time.Now, Sandbox: cfg.Sandbox}
-	if cfg.Sandbox {
-		log.Warn("sandbox mode: accelerated and quick tenders are allowed")
+	var svc *tender.Service
+	var astore *amongodb.Store
+	if r.api || r.chronograph {
+		cal, err := openCalendar(ctx, cfg.CalendarFile, log)
+		if err != nil {
+			return err
+		}
+		store, err := openStore(ctx, uri, cfg.Mongo.Database)
+		if err != nil {
+			return err
+		}
+		defer store.Close(context.Background())
+		svc = &tender.Service{Store: store, Calendar: cal, Now: time.Now, Sandbox: cfg.Sandbox}
+		if cfg.Sandbox {
+			log.Warn("sandbox mode: accelerated and quick tenders are allowed")
+		}
+		if r.auction {
+			astore = amongodb.New(store.Database())
+			if err := ensureAuctionIndexes(ctx, astore); err != nil {
+				return err
+			}
+		}
+	} else if r.auction {
+		octx, done := context.WithTimeout(ctx, 30*time.Second)
+		astore, err = amongodb.Open(octx, uri, cfg.Mongo.Database)
+		done()
+		if err != nil {
+			return err
+		}
+		defer astore.Close(context.Background())
 	}
 
 	if r.chronograph {
@@ -102,31 +126,57 @@ func runServe(ctx context.Context, name string, args []string, r roles, stdout i
 		}()
 		log.Info("chronograph loop running", "interval", cfg.Chronograph.Interval)
 	}
-	if !r.api {
+	if !r.api && !r.auction {
 		<-ctx.Done()
 		return nil
 	}
 
-	platforms := cfg.apiPlatforms()
-	if len(platforms) == 0 {
-		if cfg.Sandbox {
-			key := randomKey()
-			platforms = append(platforms,
-				api.Platform{Name: "demo", KeyHash: api.HashKey(key), Levels: "123456h", Role: tender.RoleBroker})
-			fmt.Fprintf(stdout, "sandbox demo platform key (accreditation 123456h): %s\n", key)
-		} else {
-			log.Warn("no platforms configured: the API is read-only (set PROZORRO_PLATFORMS)")
-		}
-	}
-	handler := api.New(svc, api.Config{Platforms: platforms, MaxBody: cfg.HTTP.MaxBodyBytes, BaseURL: cfg.HTTP.BaseURL}, log)
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	self := "http://" + ln.Addr().String()
+	mux := http.NewServeMux()
+	if r.api {
+		platforms := cfg.apiPlatforms()
+		if len(platforms) == 0 {
+			if cfg.Sandbox {
+				key := randomKey()
+				platforms = append(platforms,
+					api.Platform{Name: "demo", KeyHash: api.HashKey(key), Levels: "123456h", Role: tender.RoleBroker})
+				fmt.Fprintf(stdout, "sandbox demo platform key (accreditation 123456h): %s\n", key)
+			} else {
+				log.Warn("no platforms configured: the API is read-only (set PROZORRO_PLATFORMS)")
+			}
+		}
+		if r.auction && cfg.Auction.APIKey == "" && cfg.Sandbox {
+			// The worker in this process needs the auction role: give it
+			// a key of its own.
+			cfg.Auction.APIKey = randomKey()
+			platforms = append(platforms, api.Platform{Name: "auction-service", KeyHash: api.HashKey(cfg.Auction.APIKey), Role: tender.RoleAuction})
+			log.Info("sandbox: the auction worker has its own auction-role platform", "platform", "auction-service")
+		}
+		mux.Handle("/", api.New(svc, api.Config{Platforms: platforms, MaxBody: cfg.HTTP.MaxBodyBytes, BaseURL: cfg.HTTP.BaseURL}, log))
+	}
+	if r.auction {
+		h, err := startAuction(ctx, cfg, astore, self, r.api, log)
+		if err != nil {
+			_ = ln.Close()
+			return err
+		}
+		for _, p := range []string{"/auctions", "/auctions/", "/api/auctions", "/api/auctions/"} {
+			mux.Handle(p, h)
+		}
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("API listening", "addr", ln.Addr().String(), "url", "http://"+ln.Addr().String()+api.Prefix+"/tenders")
-	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr().String())
+	if r.api {
+		log.Info("API listening", "addr", ln.Addr().String(), "url", self+api.Prefix+"/tenders")
+	}
+	if r.auction {
+		log.Info("auctions listening", "url", self+"/auctions")
+	}
+	fmt.Fprintf(stdout, "listening on %s\n", self)
 
 	select {
 	case <-ctx.Done():
