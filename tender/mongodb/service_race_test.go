@@ -29,14 +29,15 @@ func TestServiceRaceNoLostUpdate(t *testing.T) {
 		return &tender.Organization{Name: name, Identifier: tender.Identifier{Scheme: "UA-EDR", ID: "00037256"},
 			Address: &tender.Address{CountryName: "Україна"}, ContactPoint: &tender.ContactPoint{Name: "Олена", Email: "o@example.org"}}
 	}
-	// Accelerated so that enquiries end (3 working days) 1.5 s after
-	// publication: the chronograph's switch to tendering races the bids.
+	// Accelerated (3 working days last 1.5 s) with enquiries ending 8 s after
+	// creation, enough for the questions and documents even on a loaded
+	// machine; the chronograph's switch to tendering then races the bids.
 	now := time.Now()
 	tn, creds, err := svcs[0].Create(ctx, owner, tender.CreateRequest{Data: tender.TenderInput{
 		Title: ptr("Гонка"), ProcurementMethodDetails: ptr("quick, accelerator=172800"), MainProcurementCategory: ptr("goods"), ProcuringEntity: org("Лікарня"),
 		Value: &tender.Value{Amount: tender.MustAmount("100000"), Currency: "UAH"}, MinimalStep: &tender.Value{Amount: tender.MustAmount("1000"), Currency: "UAH"},
 		Items:         []tender.Item{{Description: "Коробки", Classification: tender.Classification{Scheme: "ДК021", ID: "44617100-9", Description: "Коробки"}}},
-		EnquiryPeriod: &tender.Period{EndDate: ptr(now.Add(1600 * time.Millisecond))},
+		EnquiryPeriod: &tender.Period{EndDate: ptr(now.Add(8 * time.Second))},
 		TenderPeriod:  &tender.Period{EndDate: ptr(now.Add(5 * time.Minute))},
 	}})
 	if err != nil {
@@ -99,8 +100,13 @@ func TestServiceRaceNoLostUpdate(t *testing.T) {
 			questions <- id
 		}
 	}()
-	go func() { // the owner's first session answers
+	go func() { // the owner's first session answers once tendering began, racing the bids
 		defer wg.Done()
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if cur, err := s.Get(ctx, tn.ID); err == nil && cur.Status == tender.StatusTendering {
+				break
+			}
+		}
 		for id := range questions {
 			if id == "" {
 				continue
