@@ -196,9 +196,26 @@ func (w *Worker) run(ctx context.Context) error {
 			}
 		}
 	}
-	for id := range w.leases {
-		if until := w.leases[id]; !until.After(w.now()) {
+	for id, until := range w.leases {
+		if !until.After(w.now()) {
 			delete(w.leases, id)
+		}
+	}
+	if len(plans) < batch {
+		// Forget what is known of auctions that are over.
+		live := make(map[string]bool, len(plans))
+		for _, a := range plans {
+			live[a.ID] = true
+		}
+		for id := range w.published {
+			if !live[id] {
+				delete(w.published, id)
+			}
+		}
+		for id := range w.notRun {
+			if !live[id] {
+				delete(w.notRun, id)
+			}
 		}
 	}
 	return errors.Join(errs...)
@@ -447,12 +464,9 @@ type lotResult = struct {
 // checked on the tender: results already recorded complete the auction,
 // anything else cancels it.
 func (w *Worker) finish(ctx context.Context, a *Auction) error {
-	if a.Bidders == nil || len(a.Bids) == 0 {
-		full, err := w.Store.Get(ctx, a.ID)
-		if err != nil {
-			return err
-		}
-		a = full
+	a, err := w.Store.Get(ctx, a.ID) // with every bid
+	if err != nil {
+		return err
 	}
 	t, err := w.Tenders.Auction(ctx, a.TenderID)
 	if err != nil {

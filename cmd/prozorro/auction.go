@@ -69,13 +69,22 @@ func startAuction(ctx context.Context, cfg Config, store *amongodb.Store, self s
 	go func() {
 		t := time.NewTicker(ac.Tick)
 		defer t.Stop()
+		var last string
+		var logged time.Time
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				if err := w.Tick(ctx); err != nil && ctx.Err() == nil {
+				err := w.Tick(ctx)
+				if err == nil || ctx.Err() != nil {
+					last = ""
+					continue
+				}
+				// Errors are retried every tick: log a repeated one once a minute.
+				if msg := err.Error(); msg != last || time.Since(logged) > time.Minute {
 					log.Warn("auction worker", "err", err)
+					last, logged = msg, time.Now()
 				}
 			}
 		}
