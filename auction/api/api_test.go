@@ -587,6 +587,25 @@ func TestEvents(t *testing.T) {
 		t.Errorf("%d rooms left after every subscriber left", rooms)
 	}
 
+	// the process shutting down ends its streams
+	done := make(chan struct{})
+	f.srv.cfg.Done = done
+	last := openSSE(t, base)
+	last.next(t)
+	close(done)
+	deadline = time.Now().Add(5 * time.Second)
+	closed := false
+	for !closed && time.Now().Before(deadline) {
+		select {
+		case _, ok := <-last.events:
+			closed = !ok
+		case <-time.After(time.Second):
+		}
+	}
+	if !closed {
+		t.Error("the stream outlived the shutdown")
+	}
+
 	if r := f.do("GET", "/api/auctions/nope/events", "", ""); r.Code != 404 {
 		t.Errorf("events of an unknown auction: %d", r.Code)
 	}

@@ -57,6 +57,8 @@ func (s *server) events(c *gin.Context) {
 		select {
 		case <-ctx.Done():
 			return
+		case <-s.cfg.Done:
+			return
 		case <-beat.C:
 			if _, err := fmt.Fprint(w, ": heartbeat\n\n"); err != nil {
 				return

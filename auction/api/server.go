@@ -31,6 +31,10 @@ type Config struct {
 	SecureCookies bool
 	// ListLimit caps the auctions GET /auctions lists; 0 means 200.
 	ListLimit int
+	// Done, when closed, ends every event stream, so that a graceful
+	// http.Server.Shutdown need not wait for them: pass the process's
+	// shutdown signal (ctx.Done()). Browsers reconnect to another process.
+	Done <-chan struct{}
 }
 
 type server struct {
