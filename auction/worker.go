@@ -239,12 +239,16 @@ func (w *Worker) resultsAt(a *Auction) time.Time {
 	return at
 }
 
-// due reports whether plan a (as listed) needs its runner now.
+// due reports whether plan a (as listed) needs its runner now. Between its
+// status changes an auction runs by itself (its state follows from the
+// clock), so nobody needs to hold it.
 func (w *Worker) due(ctx context.Context, a *Auction) (bool, error) {
 	now := w.now()
 	switch a.Status {
-	case StatusActive, StatusFinished:
-		return true, nil
+	case StatusActive:
+		return !now.Before(a.End()), nil
+	case StatusFinished:
+		return !now.Before(w.resultsAt(a)), nil
 	case StatusScheduled:
 	default:
 		return false, nil
