@@ -41,7 +41,7 @@ func startAuction(ctx context.Context, cfg Config, store *amongodb.Store, self s
 	if base == "" {
 		base = self
 	}
-	h := aapi.New(svc, aapi.Config{SecureCookies: strings.HasPrefix(base, "https://")}, log)
+	h := aapi.New(svc, aapi.Config{SecureCookies: strings.HasPrefix(base, "https://"), Done: ctx.Done()}, log)
 
 	if ac.APIKey == "" {
 		if !withAPI {
