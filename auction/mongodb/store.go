@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -161,24 +162,28 @@ func (s *Store) Get(ctx context.Context, id string) (*auction.Auction, error) {
 	return a, nil
 }
 
-// bidsOf reads the bids of the given auctions, each in the order made.
+// bidsOf reads the bids of the given auctions, each in the order made. It
+// asks for one auction at a time by equality: FerretDB hands an equality to
+// PostgreSQL, but evaluates $in itself over the whole collection.
 func (s *Store) bidsOf(ctx context.Context, ids []string) (map[string][]auction.Bid, error) {
-	cur, err := s.bids.Find(ctx, bson.M{"auction": bson.M{"$in": ids}},
-		options.Find().SetSort(bson.D{{Key: "auction", Value: 1}, {Key: "t", Value: 1}, {Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, fmt.Errorf("mongodb: bids: %w", err)
-	}
-	var docs []bidDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("mongodb: bids: %w", err)
-	}
 	out := make(map[string][]auction.Bid, len(ids))
-	for _, d := range docs {
-		var b auction.Bid
-		if err := json.Unmarshal([]byte(d.Data), &b); err != nil {
-			return nil, fmt.Errorf("mongodb: bid %s: %w", d.ID, err)
+	for _, id := range ids {
+		cur, err := s.bids.Find(ctx, bson.M{"auction": id},
+			options.Find().SetSort(bson.D{{Key: "t", Value: 1}, {Key: "_id", Value: 1}}))
+		if err != nil {
+			return nil, fmt.Errorf("mongodb: bids of %s: %w", id, err)
 		}
-		out[d.Auction] = append(out[d.Auction], b)
+		var docs []bidDoc
+		if err := cur.All(ctx, &docs); err != nil {
+			return nil, fmt.Errorf("mongodb: bids of %s: %w", id, err)
+		}
+		for _, d := range docs {
+			var b auction.Bid
+			if err := json.Unmarshal([]byte(d.Data), &b); err != nil {
+				return nil, fmt.Errorf("mongodb: bid %s: %w", d.ID, err)
+			}
+			out[id] = append(out[id], b)
+		}
 	}
 	return out, nil
 }
@@ -225,24 +230,42 @@ func (s *Store) RemoveBid(ctx context.Context, auctionID, bidID string) error {
 	return nil
 }
 
-var running = bson.M{"status": bson.M{"$in": bson.A{auction.StatusScheduled, auction.StatusActive, auction.StatusFinished}}}
+// running are the statuses of auctions not yet complete or cancelled.
+var running = []string{auction.StatusScheduled, auction.StatusActive, auction.StatusFinished}
 
+// list reads the running auctions, soonest first: one query per status, by
+// equality (see bidsOf), so the cost does not grow with the auctions that
+// are over.
 func (s *Store) list(ctx context.Context, limit int, withBids bool) ([]*auction.Auction, error) {
 	opts := options.Find().SetSort(bson.D{{Key: "start", Value: 1}, {Key: "_id", Value: 1}})
 	if limit > 0 {
 		opts.SetLimit(int64(limit))
 	}
-	cur, err := s.auctions.Find(ctx, running, opts)
-	if err != nil {
-		return nil, fmt.Errorf("mongodb: active auctions: %w", err)
-	}
 	var docs []planDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("mongodb: active auctions: %w", err)
+	for _, st := range running {
+		cur, err := s.auctions.Find(ctx, bson.M{"status": st}, opts)
+		if err != nil {
+			return nil, fmt.Errorf("mongodb: %s auctions: %w", st, err)
+		}
+		var some []planDoc
+		if err := cur.All(ctx, &some); err != nil {
+			return nil, fmt.Errorf("mongodb: %s auctions: %w", st, err)
+		}
+		docs = append(docs, some...)
+	}
+	sort.Slice(docs, func(i, j int) bool {
+		if docs[i].Start != docs[j].Start {
+			return docs[i].Start < docs[j].Start
+		}
+		return docs[i].ID < docs[j].ID
+	})
+	if limit > 0 && len(docs) > limit {
+		docs = docs[:limit]
 	}
 	out := make([]*auction.Auction, len(docs))
 	ids := make([]string, len(docs))
 	for i := range docs {
+		var err error
 		if out[i], err = docs[i].auction(); err != nil {
 			return nil, err
 		}
