@@ -62,8 +62,9 @@ type Bidder struct {
 	Date        time.Time `json:"date"` // the bid's date, for ties: the earlier bid wins
 }
 
-// Bid is one accepted action in a turn: a price, or a withdrawal of the
-// turn's earlier price. Within a turn the last one counts.
+// Bid is one action in a turn that passed the rules: a price, or a
+// withdrawal of the turn's earlier price. Within a turn the last action that
+// counts (see Counts) is the bidder's price.
 type Bid struct {
 	ID       string        `json:"id"`
 	BidID    string        `json:"bidID"`
@@ -71,7 +72,10 @@ type Bid struct {
 	Turn     int           `json:"turn"` // 1-based position in the round
 	Amount   tender.Amount `json:"amount"`
 	Withdraw bool          `json:"withdraw,omitempty"`
-	Time     time.Time     `json:"time"`
+	Time     time.Time     `json:"time"` // when the service validated it, by its clock
+	// Stored is when the store committed the bid, by the store's own clock
+	// (Store.AddBid); nil while it is not stamped yet.
+	Stored *time.Time `json:"stored,omitempty"`
 }
 
 // Auction is one auction: of a tender without lots, or of one lot.
@@ -85,9 +89,14 @@ type Auction struct {
 	MinimalStep tender.Amount `json:"minimalStep"`
 	Start       time.Time     `json:"start"`
 	Durations   Durations     `json:"durations"`
-	Bidders     []Bidder      `json:"bidders"` // in label order
-	Bids        []Bid         `json:"bids"`    // accepted, in the order they were made
-	Status      string        `json:"status"`
+	// Grace is how long after a turn ends a bid may still be stored and
+	// count (see Counts). It is part of the plan so that every process
+	// applies the same cutoff; auctions planned before it existed read as 0:
+	// their cutoff is the turn's end itself.
+	Grace   time.Duration `json:"grace"`
+	Bidders []Bidder      `json:"bidders"` // in label order
+	Bids    []Bid         `json:"bids"`    // as stored, in the order they were made; see Counts
+	Status  string        `json:"status"`
 	// Revealed is set once bidder names may be shown.
 	Revealed bool `json:"revealed,omitempty"`
 }
@@ -100,6 +109,7 @@ type Input struct {
 	MinimalStep                       tender.Amount
 	Start                             time.Time
 	Durations                         Durations
+	Grace                             time.Duration // see Auction.Grace
 	Bids                              []InputBid
 }
 
@@ -121,10 +131,13 @@ func New(in Input) (*Auction, error) {
 	if in.Durations.Rounds < 1 || in.Durations.Turn <= 0 {
 		return nil, fmt.Errorf("durations: need at least one round and a positive turn")
 	}
+	if in.Grace < 0 {
+		return nil, fmt.Errorf("grace: must not be negative")
+	}
 	a := &Auction{
 		ID: in.TenderID, TenderID: in.TenderID, TenderRef: in.TenderRef, LotID: in.LotID, Title: in.Title,
 		Currency: in.Currency, MinimalStep: in.MinimalStep, Start: in.Start, Durations: in.Durations,
-		Status: StatusScheduled,
+		Grace: in.Grace, Status: StatusScheduled,
 	}
 	if in.LotID != "" {
 		a.ID = in.TenderID + "_" + in.LotID
@@ -259,20 +272,89 @@ func (a *Auction) StageAt(now time.Time) Stage {
 	return Stage{Kind: StageFinished, Start: end.Add(d.Announcement)}
 }
 
-// turnBid returns the price bidder i set in (round, turn): the last accepted
-// action of that turn, if it is not a withdrawal.
-func (a *Auction) turnBid(i, round, turn int) (tender.Amount, bool) {
+// Cutoff returns the moment bids of (round, turn) must be stored by to
+// count: the turn's end plus the auction's grace.
+func (a *Auction) Cutoff(round, turn int) time.Time { return a.turnEnd(round, turn).Add(a.Grace) }
+
+// turnEnd returns when turn (round, turn) ends.
+func (a *Auction) turnEnd(round, turn int) time.Time {
+	return a.roundStart(round).Add(time.Duration(turn) * a.Durations.Turn)
+}
+
+// Counts reports whether b counts for its turn once the turn has ended: it
+// was stored no later than the turn's Cutoff, by the store's clock. A bid
+// not stamped when it was read does not count. This is the one rule: the
+// service answers a bidder by it (Service.PlaceBid), and the standings, the
+// results and the audit are derived by it, in every process.
+func (a *Auction) Counts(b Bid) bool {
+	return b.Stored != nil && !b.Stored.After(a.Cutoff(b.Round, b.Turn))
+}
+
+// Settled reports whether a, read at now, is final for every turn ended by
+// now as far as stamps go: false while a bid of such a turn is read without
+// a stamp and its turn's cutoff passed less than a grace ago. A store takes
+// its clock for the stamp a moment before the write is visible, so such a
+// bid may still turn out stored in time; past cutoff + grace it cannot.
+// Readers that publish what counts (the hub at each stage end, the worker's
+// results) read again until it holds.
+func (a *Auction) Settled(now time.Time) bool {
+	for _, b := range a.Bids {
+		if b.Stored != nil {
+			continue
+		}
+		if !now.Before(a.turnEnd(b.Round, b.Turn)) && now.Before(a.Cutoff(b.Round, b.Turn).Add(a.Grace)) {
+			return false
+		}
+	}
+	return true
+}
+
+// last returns bidder i's last action in (round, turn) that counts: for an
+// ended turn one that Counts; in the running turn (running) also the
+// bidder's own actions not stamped yet, read while their answer is on its
+// way, as only the bidder sees the running turn's actions. Nil when none.
+func (a *Auction) last(i, round, turn int, running bool) *Bid {
 	var got *Bid
 	for k := range a.Bids {
 		b := &a.Bids[k]
-		if b.BidID == a.Bidders[i].BidID && b.Round == round && b.Turn == turn {
+		if b.BidID != a.Bidders[i].BidID || b.Round != round || b.Turn != turn {
+			continue
+		}
+		if a.Counts(*b) || running && b.Stored == nil {
 			got = b
 		}
 	}
+	return got
+}
+
+// turnBid returns the price bidder i set in the ended turn (round, turn):
+// its last action there that counts, if it is not a withdrawal.
+func (a *Auction) turnBid(i, round, turn int) (tender.Amount, bool) {
+	got := a.last(i, round, turn, false)
 	if got == nil || got.Withdraw {
 		return tender.Amount{}, false
 	}
 	return got.Amount, true
+}
+
+// TurnBid returns bidID's own price in the turn running at now (the turn must
+// be bidID's): its last action there, own actions not stamped yet included,
+// unless that was a withdrawal. It is for the bidder's own view only: the
+// running turn's actions stay hidden from others until it ends, and whether
+// they count is decided then by Counts.
+func (a *Auction) TurnBid(now time.Time, bidID string) (Bid, bool) {
+	st := a.StageAt(now)
+	if st.Kind != StageTurn || st.BidID != bidID {
+		return Bid{}, false
+	}
+	for i, b := range a.Bidders {
+		if b.BidID == bidID {
+			if got := a.last(i, st.Round, st.Turn, true); got != nil && !got.Withdraw {
+				return *got, true
+			}
+		}
+	}
+	return Bid{}, false
 }
 
 // pricesAfter returns every bidder's price after the first `turns` turns of
@@ -325,8 +407,9 @@ type Standing struct {
 	Place      int           `json:"place"`
 }
 
-// Standings returns the prices published at now: every ended turn counts,
-// the current turn's bid stays hidden until it ends. Best first.
+// Standings returns the prices published at now: the bids of every ended
+// turn that count (Counts), the current turn's bid hidden until it ends.
+// Best first.
 func (a *Auction) Standings(now time.Time) []Standing {
 	st := a.StageAt(now)
 	var prices []tender.Amount
@@ -365,7 +448,8 @@ func ratDecimal(r *big.Rat) decimal.Decimal {
 	return decimal.NewFromBigInt(r.Num(), 0).DivRound(decimal.NewFromBigInt(r.Denom(), 0), 2)
 }
 
-// Results returns every bidder's final price, keyed by bid id.
+// Results returns every bidder's final price, keyed by bid id: the bids
+// that count (Counts).
 func (a *Auction) Results() map[string]tender.Amount {
 	prices := a.pricesAfter(a.Durations.Rounds, len(a.Bidders))
 	out := make(map[string]tender.Amount, len(prices))
@@ -387,6 +471,9 @@ const (
 	RulePrecision   Rule = "amount_precision"
 	RuleStep        Rule = "step_not_beaten" // must beat the own current price by the minimal step
 	RuleNoBid       Rule = "nothing_to_withdraw"
+	// RuleLate: the bid passed the rules but was stored after its turn's
+	// cutoff (Counts), so it does not count.
+	RuleLate Rule = "stored_too_late"
 )
 
 // BidError is a refused bid: the rule it broke and a message for people.
@@ -424,7 +511,7 @@ func (a *Auction) Place(now time.Time, bidID string, amount tender.Amount, withd
 	}
 	b := Bid{ID: newID(), BidID: bidID, Round: st.Round, Turn: st.Turn, Time: now}
 	if withdraw {
-		if _, ok := a.turnBid(i, st.Round, st.Turn); !ok {
+		if _, ok := a.TurnBid(now, bidID); !ok {
 			return Bid{}, refuse(RuleNoBid, "No bid in this turn to withdraw")
 		}
 		b.Withdraw = true
@@ -460,22 +547,32 @@ type Turn struct {
 
 // Audit is the full timeline anyone can check the auction against.
 type Audit struct {
-	AuctionID   string     `json:"auctionID"`
-	TenderID    string     `json:"tenderID"`
-	TenderRef   string     `json:"tenderRef"`
-	LotID       string     `json:"lotID,omitempty"`
-	MinimalStep string     `json:"minimalStep"`
-	Start       time.Time  `json:"start"`
-	InitialBids []Bidder   `json:"initialBids"`
-	Turns       []Turn     `json:"turns"`
-	Actions     []Bid      `json:"actions"` // every accepted action, withdrawals and replaced prices included
-	Results     []Standing `json:"results"`
+	AuctionID   string    `json:"auctionID"`
+	TenderID    string    `json:"tenderID"`
+	TenderRef   string    `json:"tenderRef"`
+	LotID       string    `json:"lotID,omitempty"`
+	MinimalStep string    `json:"minimalStep"`
+	Start       time.Time `json:"start"`
+	InitialBids []Bidder  `json:"initialBids"`
+	Turns       []Turn    `json:"turns"`
+	// Actions are every action that counts (Counts), withdrawals and
+	// replaced prices included; bids stored too late are left out, as their
+	// bidders were told. The store's stamps are left out too: they are its
+	// bookkeeping, and audits published before stamps existed keep their bytes.
+	Actions []Bid      `json:"actions"`
+	Results []Standing `json:"results"`
 }
 
 // Audit returns the timeline of a finished auction.
 func (a *Auction) Audit() Audit {
 	au := Audit{AuctionID: a.ID, TenderID: a.TenderID, TenderRef: a.TenderRef, LotID: a.LotID,
-		MinimalStep: a.MinimalStep.String(), Start: a.Start, InitialBids: a.Bidders, Actions: a.Bids}
+		MinimalStep: a.MinimalStep.String(), Start: a.Start, InitialBids: a.Bidders}
+	for _, b := range a.Bids {
+		if a.Counts(b) {
+			b.Stored = nil
+			au.Actions = append(au.Actions, b)
+		}
+	}
 	d := a.Durations
 	for r := 1; r <= d.Rounds; r++ {
 		order := a.turnOrder(r)
@@ -483,13 +580,9 @@ func (a *Auction) Audit() Audit {
 		for k, i := range order {
 			t := Turn{Round: r, Turn: k + 1, Label: a.Bidders[i].Label, BidID: a.Bidders[i].BidID,
 				Start: rs.Add(time.Duration(k) * d.Turn), End: rs.Add(time.Duration(k+1) * d.Turn)}
-			if p, ok := a.turnBid(i, r, k+1); ok {
-				t.Amount = &p
-				for _, b := range a.Bids {
-					if b.BidID == t.BidID && b.Round == r && b.Turn == k+1 {
-						t.BidAt = &b.Time
-					}
-				}
+			if b := a.last(i, r, k+1, false); b != nil && !b.Withdraw {
+				amount, at := b.Amount, b.Time
+				t.Amount, t.BidAt = &amount, &at
 			}
 			au.Turns = append(au.Turns, t)
 		}

@@ -50,12 +50,14 @@ func at(a *auction.Auction, r, k int, d time.Duration) time.Time {
 	return t.Add(time.Duration(k-1)*dd.Turn + d)
 }
 
+// place places bid's price at now and stores it at once, stamped now.
 func place(t *testing.T, a *auction.Auction, now time.Time, bid, amount string) {
 	t.Helper()
 	b, err := a.Place(now, bid, amt(amount), false, seq())
 	if err != nil {
 		t.Fatalf("place %s %s at %v: %v", bid, amount, now, err)
 	}
+	b.Stored = &now
 	a.Bids = append(a.Bids, b)
 }
 
@@ -166,6 +168,7 @@ func TestHiddenUntilTurnEndsRepostAndWithdraw(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.Stored = &w.Time
 	a.Bids = append(a.Bids, w)
 	place(t, a, now.Add(4*time.Second), "A", "92000")
 	s := a.Standings(at(a, 1, 2, 0))
@@ -176,6 +179,7 @@ func TestHiddenUntilTurnEndsRepostAndWithdraw(t *testing.T) {
 	b := newAuction(t)
 	place(t, b, at(b, 1, 1, 0), "A", "94000")
 	w, _ = b.Place(at(b, 1, 1, time.Second), "A", tender.Amount{}, true, seq())
+	w.Stored = &w.Time
 	b.Bids = append(b.Bids, w)
 	if r := b.Results()["A"]; r.Cmp(amt("100000")) != 0 {
 		t.Errorf("withdrawn bid counted: %s", r)
@@ -242,5 +246,159 @@ func TestAuditTimeline(t *testing.T) {
 	}
 	if au.Results[0].BidID != "B" || au.Results[0].Amount.Cmp(amt("89000")) != 0 {
 		t.Errorf("results %+v", au.Results)
+	}
+}
+
+// TestStoredInTime is the one rule of what counts: a bid counts for an ended
+// turn only if the store committed it no later than the turn's end plus the
+// auction's grace; one read unstamped does not. In the running turn the
+// bidder's own unstamped actions count for its own view and its withdrawal.
+func TestStoredInTime(t *testing.T) {
+	const grace = 2 * time.Second
+	const unstamped = time.Duration(-1 << 63)
+	tests := []struct {
+		name   string
+		grace  time.Duration
+		stored time.Duration // after turn 1's end; unstamped: not stamped when read
+		counts bool
+	}{
+		{"stored during the turn", grace, -time.Minute, true},
+		{"stored after the end, within the grace", grace, grace - time.Nanosecond, true},
+		{"stored exactly at the cutoff", grace, grace, true},
+		{"stored a nanosecond late", grace, grace + time.Nanosecond, false},
+		{"stored long after", grace, time.Minute, false},
+		{"not stamped when read", grace, unstamped, false},
+		{"no grace (planned before it existed): the end is the cutoff", 0, 0, true},
+		{"no grace: a nanosecond after the end is late", 0, time.Nanosecond, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a := newAuction(t, func(in *auction.Input) { in.Grace = tc.grace })
+			b, err := a.Place(at(a, 1, 1, 119*time.Second), "A", amt("90000"), false, seq())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.stored != unstamped {
+				stored := at(a, 1, 2, tc.stored)
+				b.Stored = &stored
+			}
+			a.Bids = append(a.Bids, b)
+			if got := a.Counts(b); got != tc.counts {
+				t.Errorf("Counts = %v, want %v", got, tc.counts)
+			}
+			want := "100000"
+			if tc.counts {
+				want = "90000"
+			}
+			// Everything derived agrees: the standings after the turn, the
+			// results, the audit and the next round's prices.
+			if got := standing(a.Standings(at(a, 1, 2, time.Minute)), "A"); got != want {
+				t.Errorf("standings after the turn: A at %s, want %s", got, want)
+			}
+			if got := a.Results()["A"].String(); got != want {
+				t.Errorf("results: A at %s, want %s", got, want)
+			}
+			au := a.Audit()
+			if counted := len(au.Actions) == 1; counted != tc.counts || (au.Turns[0].Amount != nil) != tc.counts {
+				t.Errorf("audit: %d actions, turn 1 %+v; counts %v", len(au.Actions), au.Turns[0], tc.counts)
+			}
+			if len(au.Actions) == 1 && au.Actions[0].Stored != nil {
+				t.Errorf("the audit shows the store's stamp: %+v", au.Actions[0])
+			}
+			for k := 1; k <= 3; k++ {
+				if now := at(a, 2, k, 0); a.StageAt(now).BidID == "A" {
+					limit := amt(want).Decimal().Sub(a.MinimalStep.Decimal())
+					if _, err := a.Place(now, "A", tender.AmountFromDecimal(limit), false, seq()); err != nil {
+						t.Errorf("round 2: A may not bid %s, its price %s minus the step: %v", limit, want, err)
+					}
+					if _, err := a.Place(now, "A", tender.AmountFromDecimal(limit.Add(amt("0.01").Decimal())), false, seq()); err == nil {
+						t.Errorf("round 2: A may bid above %s, its price %s minus the step", limit, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// standing returns bid's amount in s.
+func standing(s []auction.Standing, bid string) string {
+	for _, r := range s {
+		if r.BidID == bid {
+			return r.Amount.String()
+		}
+	}
+	return ""
+}
+
+// TestOwnRunningTurn: while its turn runs, a bidder's own actions count for
+// its own view and its withdrawal, stamped or not yet; others see none of
+// them; once the turn ends, the rule decides.
+func TestOwnRunningTurn(t *testing.T) {
+	a := newAuction(t, func(in *auction.Input) { in.Grace = time.Second })
+	now := at(a, 1, 1, 10*time.Second)
+	b, err := a.Place(now, "A", amt("90000"), false, seq())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Bids = append(a.Bids, b) // read before its stamp landed
+	if got, ok := a.TurnBid(now.Add(time.Second), "A"); !ok || got.Amount.String() != "90000" {
+		t.Errorf("own view of the running turn: %+v %v, want the unstamped 90000", got, ok)
+	}
+	if _, ok := a.TurnBid(now.Add(time.Second), "B"); ok {
+		t.Errorf("B sees a turn bid in A's turn")
+	}
+	if got := standing(a.Standings(now.Add(time.Second)), "A"); got != "100000" {
+		t.Errorf("standings during the turn: A at %s, want 100000 (hidden)", got)
+	}
+	w, err := a.Place(now.Add(2*time.Second), "A", tender.Amount{}, true, seq())
+	if err != nil {
+		t.Fatalf("withdrawing the own unstamped bid: %v", err)
+	}
+	if !w.Withdraw {
+		t.Errorf("not a withdrawal: %+v", w)
+	}
+	// The turn ended and the bid never got its stamp: it never counted.
+	if got := standing(a.Standings(at(a, 1, 2, time.Minute)), "A"); got != "100000" {
+		t.Errorf("after the turn: A at %s, want 100000: an unstamped bid does not count", got)
+	}
+	if _, ok := a.TurnBid(at(a, 1, 2, 0), "A"); ok {
+		t.Errorf("TurnBid outside the bidder's turn")
+	}
+	// Stamped late, it is refused even in the own view.
+	late := at(a, 1, 2, 2*time.Second)
+	a.Bids[0].Stored = &late
+	if _, ok := a.TurnBid(now.Add(time.Second), "A"); ok {
+		t.Errorf("own view shows a bid stamped after the cutoff")
+	}
+}
+
+// TestSettled: a read with an unstamped bid of an ended turn is not final
+// until its cutoff plus one more grace, while the stamp may still land in
+// time; a stamped or running turn's bid does not hold it up.
+func TestSettled(t *testing.T) {
+	a := newAuction(t, func(in *auction.Input) { in.Grace = time.Second })
+	end := at(a, 1, 2, 0)
+	b, err := a.Place(end.Add(-time.Second), "A", amt("90000"), false, seq())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Bids = append(a.Bids, b)
+	tests := []struct {
+		now     time.Time
+		stored  *time.Time
+		settled bool
+	}{
+		{end.Add(-time.Millisecond), nil, true}, // the turn runs
+		{end, nil, false},
+		{end.Add(time.Second), nil, false}, // the cutoff: the hub reads now
+		{end.Add(2*time.Second - time.Nanosecond), nil, false},
+		{end.Add(2 * time.Second), nil, true}, // a stamp would be visible by now: it never came
+		{end.Add(time.Second), &end, true},
+	}
+	for _, tc := range tests {
+		a.Bids[0].Stored = tc.stored
+		if got := a.Settled(tc.now); got != tc.settled {
+			t.Errorf("at end%+v, stored %v: Settled = %v, want %v", tc.now.Sub(end), tc.stored, got, tc.settled)
+		}
 	}
 }

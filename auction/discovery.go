@@ -365,5 +365,8 @@ func (w *Worker) input(t *tender.Tender, key string, offers []InputBid) (Input, 
 		acc = w.MaxAccelerator
 	}
 	in.Durations = d.Accelerated(acc)
+	if w.Service != nil {
+		in.Grace = w.Service.Grace // covers writes, so not accelerated
+	}
 	return in, nil
 }

@@ -81,7 +81,7 @@ type TenderClient interface {
 type Worker struct {
 	Store   WorkerStore
 	Tenders TenderClient
-	Service *Service // participation tokens; its Grace delays the results
+	Service *Service // participation tokens; its Grace is given to the auctions planned
 	ID      string   // this worker's name in leases
 	Now     func() time.Time
 	Log     *slog.Logger
@@ -228,13 +228,11 @@ func (w *Worker) run(ctx context.Context) error {
 func deadline(a *Auction) time.Time { return a.Start.Add(a.Durations.FirstPause / 2) }
 
 // resultsAt is when the results are final: announced, and the last turn's
-// bids past the service's grace.
+// bids past the auction's grace.
 func (w *Worker) resultsAt(a *Auction) time.Time {
 	at := a.ResultsDue()
-	if w.Service != nil {
-		if g := a.End().Add(w.Service.Grace); g.After(at) {
-			at = g
-		}
+	if g := a.End().Add(a.Grace); g.After(at) {
+		at = g
 	}
 	return at
 }
@@ -471,6 +469,9 @@ func (w *Worker) finish(ctx context.Context, a *Auction) error {
 	a, err := w.Store.Get(ctx, a.ID) // with every bid
 	if err != nil {
 		return err
+	}
+	if !a.Settled(w.now()) {
+		return nil // a bid's stamp is on its way: read again next tick
 	}
 	t, err := w.Tenders.Auction(ctx, a.TenderID)
 	if err != nil {

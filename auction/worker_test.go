@@ -76,6 +76,7 @@ func newWorld(t *testing.T, workers int, edit ...func(*auction.Worker)) *world {
 	srv := httptest.NewServer(api.New(tsvc, api.Config{Platforms: platforms}, quiet))
 	t.Cleanup(srv.Close)
 	store := memory.New()
+	store.Now = clk.Now // the database's clock agrees with the processes'
 	n := 0
 	svc := &auction.Service{Store: store, Now: clk.Now, Secret: []byte("test secret"),
 		NewID: func() string { n++; return fmt.Sprint("bid", n) }, Grace: 500 * time.Millisecond}

@@ -58,11 +58,12 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	a.Status = auction.StatusActive
+	clk := &testClock{t: start.Add(time.Minute)}
 	store := memory.New()
+	store.Now = clk.Now // the database's clock agrees with the service's
 	if err := store.Create(context.Background(), a); err != nil {
 		t.Fatal(err)
 	}
-	clk := &testClock{t: start.Add(time.Minute)}
 	n := 0
 	var mu sync.Mutex
 	svc := &auction.Service{Store: store, Now: clk.Now, Secret: []byte("test secret"),

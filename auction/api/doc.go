@@ -16,7 +16,8 @@
 // The rules live in package auction: this package decodes requests, checks
 // participation tokens through auction.Service, and renders
 // auction.Auction.StageAt and Standings. The Hub keeps one timer per watched
-// auction that re-reads the store at every stage end (plus the service's
+// auction that re-reads the store at every stage end (plus the auction's
 // grace), so several processes serving one auction converge on the same
-// standings. cmd/prozorro mounts the handler returned by New.
+// standings: whether a bid counts follows from its commit stamp alone
+// (auction.Auction.Counts). cmd/prozorro mounts the handler returned by New.
 package api

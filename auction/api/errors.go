@@ -43,6 +43,7 @@ var ruleStatus = map[auction.Rule]int{
 	auction.RuleNotYourTurn: http.StatusForbidden,
 	auction.RuleUnknown:     http.StatusForbidden,
 	auction.RuleNoBid:       http.StatusForbidden,
+	auction.RuleLate:        http.StatusForbidden,
 	auction.RuleNotPositive: http.StatusUnprocessableEntity,
 	auction.RulePrecision:   http.StatusUnprocessableEntity,
 	auction.RuleStep:        http.StatusUnprocessableEntity,

@@ -105,8 +105,12 @@ type room struct {
 
 // Hub fans an auction's state out to its event-stream subscribers. Per
 // auction with subscribers it keeps one timer that fires at each stage end
-// plus the service's grace, re-reads the auction from the store (so bids
-// stored by other processes count) and pushes the new state to everyone.
+// plus the auction's grace (the cutoff of the turn that ended), re-reads the
+// auction from the store (so bids stored by other processes count) and
+// pushes the new state to everyone. What counts follows the bids' commit
+// stamps (auction.Auction.Counts), so every process publishes the same
+// standings; a read with a bid whose stamp is still on its way is not
+// published but read again shortly (auction.Auction.Settled).
 type Hub struct {
 	svc *auction.Service
 	log *slog.Logger
@@ -123,15 +127,20 @@ func NewHub(svc *auction.Service, log *slog.Logger) *Hub {
 	return &Hub{svc: svc, log: log, rooms: map[string]*room{}, maxAge: 30 * time.Second}
 }
 
+// settleRetry is how soon the hub reads again an auction read with a bid
+// whose stamp is still on its way.
+const settleRetry = 10 * time.Millisecond
+
 // fresh reports whether snap still shows the public state at now: no stage
-// boundary (plus grace, while late bids may land) passed since it was read.
+// boundary (plus grace, while bids may still be stored in time) passed since
+// it was read.
 func (h *Hub) fresh(snap *snapshot, now time.Time) bool {
 	if snap == nil || now.Sub(snap.now) > h.maxAge || now.Before(snap.now) {
 		return false
 	}
 	st, was := snap.a.StageAt(now), snap.a.StageAt(snap.now)
 	same := st.Kind == was.Kind && st.Round == was.Round && st.Turn == was.Turn && st.Start.Equal(was.Start)
-	return same && !snap.now.Before(st.Start.Add(h.svc.Grace))
+	return same && !snap.now.Before(st.Start.Add(snap.a.Grace))
 }
 
 // read returns auction id's current snapshot: the room's when it is fresh
@@ -172,7 +181,7 @@ func (h *Hub) Subscribe(ctx context.Context, id, bidID, lang string) (*subscribe
 		h.rooms[id] = r
 	}
 	r.subs[sub] = struct{}{}
-	if r.snap == nil || snap.now.After(r.snap.now) {
+	if (r.snap == nil || snap.now.After(r.snap.now)) && snap.a.Settled(snap.now) {
 		r.snap = snap
 	}
 	if r.timer == nil {
@@ -199,7 +208,7 @@ func (h *Hub) unsubscribe(id string, sub *subscriber) {
 }
 
 // scheduleLocked arms r's timer for the end of the stage its snapshot is in,
-// plus grace; a finished or cancelled auction needs no timer.
+// plus the auction's grace; a finished or cancelled auction needs no timer.
 func (h *Hub) scheduleLocked(r *room) {
 	if r.timer != nil {
 		r.timer.Stop()
@@ -213,10 +222,15 @@ func (h *Hub) scheduleLocked(r *room) {
 	if st.Kind == auction.StageFinished {
 		return
 	}
-	d := st.End.Add(h.svc.Grace).Sub(now)
-	if d < 10*time.Millisecond {
-		d = 10 * time.Millisecond
+	h.refreshInLocked(r, st.End.Add(r.snap.a.Grace).Sub(now))
+}
+
+// refreshInLocked arms r's timer to refresh it after d (10 ms at least).
+func (h *Hub) refreshInLocked(r *room, d time.Duration) {
+	if r.timer != nil {
+		r.timer.Stop()
 	}
+	d = max(d, 10*time.Millisecond)
 	id := r.id
 	r.timer = time.AfterFunc(d, func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -227,7 +241,9 @@ func (h *Hub) scheduleLocked(r *room) {
 
 // Refresh re-reads auction id from the store, pushes its state to every
 // subscriber and re-arms the timer. The timer calls it at stage ends; tests
-// call it directly after moving their clock.
+// call it directly after moving their clock. A read that is not settled (a
+// bid of an ended turn whose stamp is on its way) is not pushed: the timer
+// reads again shortly.
 func (h *Hub) Refresh(ctx context.Context, id string) {
 	h.mu.Lock()
 	_, watched := h.rooms[id]
@@ -245,17 +261,15 @@ func (h *Hub) Refresh(ctx context.Context, id string) {
 	if err != nil {
 		h.log.Warn("auction refresh", "auction", id, "err", err)
 		// try again soon rather than leave the subscribers at an old stage
-		if r.timer != nil {
-			r.timer.Stop()
-		}
-		r.timer = time.AfterFunc(time.Second, func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			h.Refresh(ctx, id)
-		})
+		h.refreshInLocked(r, time.Second)
 		return
 	}
-	r.snap = &snapshot{a: a, now: h.svc.Now()}
+	now := h.svc.Now()
+	if !a.Settled(now) {
+		h.refreshInLocked(r, settleRetry)
+		return
+	}
+	r.snap = &snapshot{a: a, now: now}
 	for sub := range r.subs {
 		sub.offer(r.snap, nil)
 	}

@@ -60,7 +60,7 @@ type loadConfig struct {
 	lead      time.Duration // auction start − creation: the observers connect meanwhile
 	pause     time.Duration // the first pause and the pause between rounds
 	turn      time.Duration
-	grace     time.Duration // auction.Service.Grace
+	grace     time.Duration // the auctions' grace (auction.Auction.Grace)
 	turns     int           // turns the bidders bid in, from round 1 turn 1
 	settle    time.Duration // waited after the last boundary + grace before stopping the observers
 }
@@ -240,7 +240,8 @@ func runLoad(tb testing.TB, cfg loadConfig, store auction.Store) loadResult {
 		sem := make(chan struct{}, 16)
 		for i := range mirrors {
 			in := auction.Input{TenderID: fmt.Sprintf("load-%04d", i), TenderRef: fmt.Sprintf("UA-2026-03-02-%06d-a", i),
-				Title: "Навантаження", Currency: "UAH", MinimalStep: tender.MustAmount("100"), Start: start, Durations: dur}
+				Title: "Навантаження", Currency: "UAH", MinimalStep: tender.MustAmount("100"), Start: start, Durations: dur,
+				Grace: cfg.grace}
 			for k := range cfg.bidders {
 				in.Bids = append(in.Bids, auction.InputBid{BidID: fmt.Sprintf("b%d", k),
 					Amount: tender.MustAmount(fmt.Sprint(100000 + 1000*k)), Date: start.Add(-time.Duration(k+1) * time.Hour)})
@@ -347,7 +348,9 @@ func runLoad(tb testing.TB, cfg loadConfig, store auction.Store) loadResult {
 				if err == nil && status == http.StatusOK && json.Unmarshal(answer, &resp) == nil {
 					res.accepted++
 					d := resp.Data
-					a.Bids = append(a.Bids, auction.Bid{ID: d.ID, BidID: d.BidderID, Round: d.Round, Turn: d.Turn, Amount: *d.Amount, Time: d.Time})
+					// accepted: stored in time, so it counts in the mirror
+					a.Bids = append(a.Bids, auction.Bid{ID: d.ID, BidID: d.BidderID, Round: d.Round, Turn: d.Turn, Amount: *d.Amount,
+						Time: d.Time, Stored: &d.Time})
 					price[bidID] = amount
 				} else {
 					res.refused = append(res.refused, fmt.Sprintf("%s %s at %s: %d %v %s", a.ID, bidID,

@@ -193,7 +193,7 @@ func (s *server) page(c *gin.Context) {
 		Step: money(lang, a.MinimalStep), AuditPath: base + "/audit.json",
 		BidAction: base + "/bid" + langQuery(lang), RefreshURL: base + langQuery(lang), JS: pageJS,
 		Boot: boot{Lang: lang, T: dict[lang], State: st, Events: base + "/events" + langQuery(lang),
-			Bids: "/api/auctions/" + url.PathEscape(a.ID) + "/bids", Grace: s.svc.Grace.Milliseconds()}}
+			Bids: "/api/auctions/" + url.PathEscape(a.ID) + "/bids", Grace: a.Grace.Milliseconds()}}
 	if st.Stage.Kind == auction.StageTurn {
 		d.Whose = tr(lang, "whose", labelText(lang, st.Stage.Label, ""))
 	}
@@ -206,7 +206,7 @@ func (s *server) page(c *gin.Context) {
 		d.EndISO = st.Stage.End.Format(time.RFC3339)
 		d.Countdown = countdown(st.Stage.End.Sub(now))
 		// without JavaScript the page reloads itself when the stage ends
-		d.Refresh = int(st.Stage.End.Add(s.svc.Grace).Sub(now)/time.Second) + 1
+		d.Refresh = int(st.Stage.End.Add(a.Grace).Sub(now)/time.Second) + 1
 		d.Refresh = max(2, min(d.Refresh, 60))
 	}
 	if finished(a, now) {

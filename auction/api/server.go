@@ -328,9 +328,9 @@ func (s *server) postBid(c *gin.Context) error {
 // replacement or a withdrawal.
 func (s *server) place(c *gin.Context, a *auction.Auction, bidID, token string, amount tender.Amount, withdraw bool) (auction.Bid, string, error) {
 	kind := kindAccepted
-	if st := a.StageAt(s.svc.Now()); withdraw {
+	if withdraw {
 		kind = kindWithdrawn
-	} else if st.Kind == auction.StageTurn && turnBid(a, bidID, st.Round, st.Turn) != nil {
+	} else if _, ok := a.TurnBid(s.svc.Now(), bidID); ok {
 		kind = kindReplaced
 	}
 	ctx := c.Request.Context()

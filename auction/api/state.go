@@ -109,28 +109,12 @@ func NewState(a *auction.Auction, now time.Time, bidID string) State {
 		}
 		v.Limit = tender.AmountFromDecimal(v.Amount.Decimal().Sub(a.MinimalStep.Decimal()))
 		v.MyTurn = st.Kind == auction.StageTurn && st.BidID == bidID && s.Stage.Kind != auction.StatusCancelled
-		if st.Kind == auction.StageTurn && st.BidID == bidID {
-			v.TurnBid = turnBid(a, bidID, st.Round, st.Turn)
+		if b, ok := a.TurnBid(now, bidID); ok {
+			v.TurnBid = &TurnBid{ID: b.ID, Amount: b.Amount, Time: b.Time}
 		}
 		s.Bidder = v
 	}
 	return s
-}
-
-// turnBid returns bidID's standing price in (round, turn): its last action
-// there, unless that was a withdrawal.
-func turnBid(a *auction.Auction, bidID string, round, turn int) *TurnBid {
-	var last *auction.Bid
-	for i := range a.Bids {
-		b := &a.Bids[i]
-		if b.BidID == bidID && b.Round == round && b.Turn == turn {
-			last = b
-		}
-	}
-	if last == nil || last.Withdraw {
-		return nil
-	}
-	return &TurnBid{ID: last.ID, Amount: last.Amount, Time: last.Time}
 }
 
 // bidderOf reports whether bidID takes part in a.

@@ -1,7 +1,7 @@
 // Package memory is an in-memory auction.WorkerStore for tests and
 // benchmarks: the same contract as auction/mongodb (bids appended, never
-// rewritten; leases that expire), with no persistence. Safe for concurrent
-// use.
+// rewritten, stamped by the store's clock; leases that expire), with no
+// persistence. Safe for concurrent use.
 package memory
 
 import (
@@ -17,6 +17,11 @@ import (
 
 // Store keeps auctions in memory.
 type Store struct {
+	// Now is the store's clock, the one that stamps bids as they are
+	// committed (AddBid), as a database's clock would; nil means time.Now.
+	// Set it before use.
+	Now func() time.Time
+
 	mu       sync.Mutex
 	auctions map[string]*auction.Auction // plans, bids left out
 	bids     map[string][]auction.Bid
@@ -86,35 +91,29 @@ func (s *Store) SavePlan(ctx context.Context, a *auction.Auction) error {
 	return nil
 }
 
-// AddBid appends a bid; auction.ErrExists when its id is taken.
-func (s *Store) AddBid(ctx context.Context, auctionID string, b auction.Bid) error {
+// AddBid appends a bid stamped with the store's clock and returns the stamp;
+// auction.ErrExists when its id is taken. The stamp is taken under the lock
+// that makes the bid visible, so no reader ever sees it unstamped.
+func (s *Store) AddBid(ctx context.Context, auctionID string, b auction.Bid) (time.Time, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, x := range s.bids[auctionID] {
 		if x.ID == b.ID {
-			return fmt.Errorf("memory: bid %s: %w", b.ID, auction.ErrExists)
+			return time.Time{}, fmt.Errorf("memory: bid %s: %w", b.ID, auction.ErrExists)
 		}
 	}
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	stored := now()
+	b.Stored = &stored
 	// Keep the order the bids were made in, as the store contract reads
 	// them back: by time, later additions last on a tie.
 	list := s.bids[auctionID]
 	i := sort.Search(len(list), func(i int) bool { return list[i].Time.After(b.Time) })
 	s.bids[auctionID] = slices.Insert(list, i, b)
-	return nil
-}
-
-// RemoveBid deletes a bid.
-func (s *Store) RemoveBid(ctx context.Context, auctionID, bidID string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	list := s.bids[auctionID]
-	for i, x := range list {
-		if x.ID == bidID {
-			s.bids[auctionID] = append(list[:i:i], list[i+1:]...)
-			return nil
-		}
-	}
-	return nil
+	return stored, nil
 }
 
 func (s *Store) list(limit int, withBids bool) ([]*auction.Auction, error) {

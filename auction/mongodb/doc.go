@@ -7,10 +7,14 @@
 //     status) as canonical JSON beside the queried fields. It is created by a
 //     unique insert and afterwards replaced only by the worker holding the
 //     auction's lease.
-//   - `auction_bids` holds accepted bids, one document each with the bid id
-//     as _id: concurrent bids are concurrent inserts and never overwrite one
+//   - `auction_bids` holds bids, one document each with the bid id as _id:
+//     concurrent bids are concurrent inserts and never overwrite one
 //     another, and a crash loses nothing that was acknowledged. An auction's
 //     state is its plan plus its bids, read back in the order they were made.
+//     Right after its insert a bid is stamped with `$currentDate` by its
+//     only writer, so that whether it was stored in time is judged by the
+//     server's one clock (auction.Auction.Counts); until then it reads
+//     unstamped. Bids are never deleted: one stored too late stays, refused.
 //   - `auction_leases` holds lease generations "<auction id>#<n>" {holder,
 //     until}. The highest generation is the lease; it belongs to its holder
 //     until `until`. Taking an expired (or absent) lease and renewing one's
@@ -26,5 +30,6 @@
 //     secret.
 //
 // Times that order or expire things are stored as Unix nanoseconds, since
-// BSON dates keep milliseconds only.
+// BSON dates keep milliseconds only; a bid's stamp, a BSON date from the
+// server's clock, reads as the last nanosecond of its millisecond.
 package mongodb

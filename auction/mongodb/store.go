@@ -104,7 +104,37 @@ type bidDoc struct {
 	Auction string `bson:"auction"`
 	T       int64  `bson:"t"` // the bid's time, Unix nanoseconds
 	Data    string `bson:"data"`
+	// Stamp marks a bid written since bids are stamped: Stored is its
+	// commit time by the server's clock, absent until the stamp lands.
+	// Bids written before lack both; see bid.
+	Stamp  bool       `bson:"stamp,omitempty"`
+	Stored *time.Time `bson:"stored,omitempty"`
 }
+
+// bid decodes d. A bid written before stamps existed counts as stored at its
+// own time: it was validated within its turn, and those that were written
+// too late were deleted then.
+func (d *bidDoc) bid() (auction.Bid, error) {
+	var b auction.Bid
+	if err := json.Unmarshal([]byte(d.Data), &b); err != nil {
+		return b, fmt.Errorf("mongodb: bid %s: %w", d.ID, err)
+	}
+	switch {
+	case !d.Stamp:
+		at := b.Time
+		b.Stored = &at
+	case d.Stored != nil:
+		at := stampTime(*d.Stored)
+		b.Stored = &at
+	}
+	return b, nil
+}
+
+// stampTime returns the commit time a BSON date stamp stands for. The
+// server's clock is cut to milliseconds, so the commit happened within the
+// millisecond that follows: its last nanosecond is the time, which never
+// claims a bid was stored earlier than it was.
+func stampTime(d time.Time) time.Time { return d.Add(time.Millisecond - time.Nanosecond) }
 
 func planOf(a *auction.Auction) (planDoc, error) {
 	p := *a
@@ -178,9 +208,9 @@ func (s *Store) bidsOf(ctx context.Context, ids []string) (map[string][]auction.
 			return nil, fmt.Errorf("mongodb: bids of %s: %w", id, err)
 		}
 		for _, d := range docs {
-			var b auction.Bid
-			if err := json.Unmarshal([]byte(d.Data), &b); err != nil {
-				return nil, fmt.Errorf("mongodb: bid %s: %w", d.ID, err)
+			b, err := d.bid()
+			if err != nil {
+				return nil, err
 			}
 			out[id] = append(out[id], b)
 		}
@@ -205,29 +235,34 @@ func (s *Store) SavePlan(ctx context.Context, a *auction.Auction) error {
 	return nil
 }
 
-// AddBid appends a bid: a unique insert, so concurrent bids all land.
-// auction.ErrExists when the bid id is taken.
-func (s *Store) AddBid(ctx context.Context, auctionID string, b auction.Bid) error {
+// AddBid appends a bid and returns its commit time by the server's clock:
+// a unique insert, so concurrent bids all land, then $currentDate on that
+// one document by _id (its only writer), read back in the same step.
+// auction.ErrExists when the bid id is taken. Should the stamp fail, the bid
+// stays unstamped and never counts.
+func (s *Store) AddBid(ctx context.Context, auctionID string, b auction.Bid) (time.Time, error) {
+	b.Stored = nil
 	data, err := json.Marshal(b)
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
-	_, err = s.bids.InsertOne(ctx, bidDoc{ID: b.ID, Auction: auctionID, T: b.Time.UnixNano(), Data: string(data)})
+	_, err = s.bids.InsertOne(ctx, bidDoc{ID: b.ID, Auction: auctionID, T: b.Time.UnixNano(), Data: string(data), Stamp: true})
 	if mongo.IsDuplicateKeyError(err) {
-		return fmt.Errorf("mongodb: bid %s: %w", b.ID, auction.ErrExists)
+		return time.Time{}, fmt.Errorf("mongodb: bid %s: %w", b.ID, auction.ErrExists)
 	}
 	if err != nil {
-		return fmt.Errorf("mongodb: add bid to %s: %w", auctionID, err)
+		return time.Time{}, fmt.Errorf("mongodb: add bid to %s: %w", auctionID, err)
 	}
-	return nil
-}
-
-// RemoveBid deletes a bid.
-func (s *Store) RemoveBid(ctx context.Context, auctionID, bidID string) error {
-	if _, err := s.bids.DeleteOne(ctx, bson.M{"_id": bidID, "auction": auctionID}); err != nil {
-		return fmt.Errorf("mongodb: remove bid %s: %w", bidID, err)
+	var d bidDoc
+	err = s.bids.FindOneAndUpdate(ctx, bson.M{"_id": b.ID}, bson.M{"$currentDate": bson.M{"stored": true}},
+		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d) // FerretDB: no projection here
+	if err == nil && d.Stored == nil {
+		err = errors.New("no stamp read back")
 	}
-	return nil
+	if err != nil {
+		return time.Time{}, fmt.Errorf("mongodb: stamping bid %s: %w", b.ID, err)
+	}
+	return stampTime(*d.Stored), nil
 }
 
 // running are the statuses of auctions not yet complete or cancelled.

@@ -1,7 +1,8 @@
 // Package storetest is the contract every auction.WorkerStore keeps, run by
 // the tests of auction/memory and auction/mongodb: plans round-trip exactly,
-// bids are appended and never lost under concurrency, and a lease has
-// exactly one holder until it expires.
+// bids are appended and never lost under concurrency, each stamped with its
+// commit time by the store's own clock, and a lease has exactly one holder
+// until it expires.
 package storetest
 
 import (
@@ -18,10 +19,20 @@ import (
 	"github.com/prozorro-go/prozorro/tender"
 )
 
-// Opener returns a fresh, empty store for one test, and a function that
-// opens another handle on that same store (another connection, as another
-// process would have).
-type Opener func(t *testing.T) (auction.WorkerStore, func() auction.WorkerStore)
+// Opener returns a fresh, empty store for one test, a function that opens
+// another handle on that same store (another connection, as another process
+// would have), and the store's clock.
+type Opener func(t *testing.T) (auction.WorkerStore, func() auction.WorkerStore, Clock)
+
+// Clock is the store's own clock, the one that stamps bids, as a test reads
+// it: Now reads it, and a stamp may lie up to Skew outside the readings taken
+// around AddBid (0 for a clock the test injects into the store; for a
+// database server, how far its clock may be from the test's, plus the
+// stamp's precision).
+type Clock struct {
+	Now  func() time.Time
+	Skew time.Duration
+}
 
 // Run runs the contract against stores from open.
 func Run(t *testing.T, open Opener) {
@@ -31,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 	}{
 		{"PlanRoundTrip", testPlanRoundTrip},
 		{"Bids", testBids},
+		{"Stamps", testStamps},
 		{"ConcurrentBids", testConcurrentBids},
 		{"ActiveAndPending", testActive},
 		{"Lease", testLease},
@@ -50,7 +62,7 @@ var start = time.Date(2026, time.March, 2, 11, 17, 3, 123456789, tender.Kyiv)
 func NewAuction(t testing.TB, id string, at time.Time) *auction.Auction {
 	t.Helper()
 	a, err := auction.New(auction.Input{TenderID: id, TenderRef: "UA-2026-03-01-000001-a", Title: "Коробки", Currency: "UAH",
-		MinimalStep: tender.MustAmount("1000.50"), Start: at, Durations: auction.DefaultDurations(),
+		MinimalStep: tender.MustAmount("1000.50"), Start: at, Durations: auction.DefaultDurations(), Grace: 1500 * time.Millisecond,
 		Bids: []auction.InputBid{
 			{BidID: "A", Amount: tender.MustAmount("100000.01"), Date: at.Add(-3 * time.Hour)},
 			{BidID: "B", Amount: tender.MustAmount("95000"), Denominator: big.NewRat(8, 7), Date: at.Add(-2 * time.Hour)},
@@ -69,7 +81,7 @@ func ctx(t *testing.T) context.Context {
 }
 
 func testPlanRoundTrip(t *testing.T, open Opener) {
-	s, _ := open(t)
+	s, _, _ := open(t)
 	c := ctx(t)
 	a := NewAuction(t, "t1", start)
 	if err := s.Create(c, a); err != nil {
@@ -85,7 +97,8 @@ func testPlanRoundTrip(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !got.Start.Equal(a.Start) || got.MinimalStep.String() != "1000.5" || got.Bidders[2].Initial.String() != a.Bidders[2].Initial.String() {
+	if !got.Start.Equal(a.Start) || got.MinimalStep.String() != "1000.5" || got.Bidders[2].Initial.String() != a.Bidders[2].Initial.String() ||
+		got.Grace != 1500*time.Millisecond {
 		t.Errorf("plan changed in the store: %+v", got)
 	}
 	var den string
@@ -98,7 +111,7 @@ func testPlanRoundTrip(t *testing.T, open Opener) {
 		t.Errorf("denominator %q, want 8/7", den)
 	}
 	b := auction.Bid{ID: "x1", BidID: "A", Round: 1, Turn: 1, Amount: tender.MustAmount("99000"), Time: start.Add(6 * time.Minute)}
-	if err := s.AddBid(c, "t1", b); err != nil {
+	if _, err := s.AddBid(c, "t1", b); err != nil {
 		t.Fatal(err)
 	}
 	got.Status, got.Revealed = auction.StatusActive, true
@@ -119,7 +132,7 @@ func testPlanRoundTrip(t *testing.T, open Opener) {
 }
 
 func testBids(t *testing.T, open Opener) {
-	s, _ := open(t)
+	s, _, _ := open(t)
 	c := ctx(t)
 	if err := s.Create(c, NewAuction(t, "t1", start)); err != nil {
 		t.Fatal(err)
@@ -132,11 +145,11 @@ func testBids(t *testing.T, open Opener) {
 		{ID: "b1", BidID: "A", Round: 1, Turn: 1, Amount: tender.MustAmount("99000"), Time: at},
 		{ID: "b2", BidID: "A", Round: 1, Turn: 1, Withdraw: true, Time: at.Add(1)},
 	} {
-		if err := s.AddBid(c, "t1", b); err != nil {
+		if _, err := s.AddBid(c, "t1", b); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := s.AddBid(c, "t1", auction.Bid{ID: "b1", BidID: "A", Time: at}); !errors.Is(err, auction.ErrExists) {
+	if _, err := s.AddBid(c, "t1", auction.Bid{ID: "b1", BidID: "A", Time: at}); !errors.Is(err, auction.ErrExists) {
 		t.Errorf("duplicate bid id: %v, want ErrExists", err)
 	}
 	a, err := s.Get(c, "t1")
@@ -149,12 +162,46 @@ func testBids(t *testing.T, open Opener) {
 	if !a.Bids[1].Withdraw || a.Bids[2].Amount.String() != "97000" || !a.Bids[0].Time.Equal(at) {
 		t.Errorf("bids changed in the store: %+v", a.Bids)
 	}
-	if err := s.RemoveBid(c, "t1", "b2"); err != nil {
+}
+
+// testStamps: AddBid stamps a bid with its commit time taken from the
+// store's own clock, whatever the bid's time or a stamp the caller set, and
+// Get reads the same stamp back.
+func testStamps(t *testing.T, open Opener) {
+	s, another, clock := open(t)
+	c := ctx(t)
+	if err := s.Create(c, NewAuction(t, "t1", start)); err != nil {
 		t.Fatal(err)
 	}
-	a, _ = s.Get(c, "t1")
-	if got := ids(a.Bids); got != "b1 b3 " {
-		t.Errorf("after RemoveBid: %q, want b1 b3", got)
+	other := another()
+	stamps := map[string]time.Time{}
+	for i, st := range []auction.WorkerStore{s, other} {
+		id := fmt.Sprint("s", i)
+		made := clock.Now().Add(-time.Hour) // the service's clock, an hour off
+		forged := made.Add(-time.Hour)
+		b := auction.Bid{ID: id, BidID: "A", Round: 1, Turn: 1, Amount: tender.MustAmount("99000"), Time: made, Stored: &forged}
+		before := clock.Now()
+		stored, err := st.AddBid(c, "t1", b)
+		after := clock.Now()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stored.Before(before.Add(-clock.Skew)) || stored.After(after.Add(clock.Skew)) {
+			t.Errorf("bid %s stamped %v, want the store's clock: between %v and %v (± %v)", id, stored, before, after, clock.Skew)
+		}
+		stamps[id] = stored
+	}
+	a, err := s.Get(c, "t1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Bids) != 2 {
+		t.Fatalf("%d bids, want 2", len(a.Bids))
+	}
+	for _, b := range a.Bids {
+		if b.Stored == nil || !b.Stored.Equal(stamps[b.ID]) {
+			t.Errorf("bid %s read back stamped %v, want %v as AddBid returned", b.ID, b.Stored, stamps[b.ID])
+		}
 	}
 }
 
@@ -169,7 +216,7 @@ func ids(bids []auction.Bid) string {
 // testConcurrentBids appends bids from many goroutines over several handles:
 // none is lost.
 func testConcurrentBids(t *testing.T, open Opener) {
-	s, another := open(t)
+	s, another, _ := open(t)
 	c := ctx(t)
 	if err := s.Create(c, NewAuction(t, "t1", start)); err != nil {
 		t.Fatal(err)
@@ -185,7 +232,8 @@ func testConcurrentBids(t *testing.T, open Opener) {
 			for i := range each {
 				b := auction.Bid{ID: fmt.Sprintf("w%d-%d", w, i), BidID: "A", Round: 1, Turn: 1,
 					Amount: tender.MustAmount(fmt.Sprint(90000 - i)), Time: start.Add(time.Duration(i*writers + w))}
-				errs <- st.AddBid(c, "t1", b)
+				_, err := st.AddBid(c, "t1", b)
+				errs <- err
 			}
 		}()
 	}
@@ -208,10 +256,15 @@ func testConcurrentBids(t *testing.T, open Opener) {
 			t.Fatalf("bids out of order at %d: %v after %v", i, a.Bids[i].Time, a.Bids[i-1].Time)
 		}
 	}
+	for _, b := range a.Bids {
+		if b.Stored == nil {
+			t.Fatalf("bid %s read back unstamped", b.ID)
+		}
+	}
 }
 
 func testActive(t *testing.T, open Opener) {
-	s, _ := open(t)
+	s, _, _ := open(t)
 	c := ctx(t)
 	for i, st := range []string{auction.StatusScheduled, auction.StatusComplete, auction.StatusActive, auction.StatusCancelled, auction.StatusFinished} {
 		a := NewAuction(t, fmt.Sprint("t", i), start.Add(time.Duration(5-i)*time.Hour))
@@ -220,7 +273,7 @@ func testActive(t *testing.T, open Opener) {
 			t.Fatal(err)
 		}
 	}
-	if err := s.AddBid(c, "t0", auction.Bid{ID: "x", BidID: "A", Amount: tender.MustAmount("1"), Time: start}); err != nil {
+	if _, err := s.AddBid(c, "t0", auction.Bid{ID: "x", BidID: "A", Amount: tender.MustAmount("1"), Time: start}); err != nil {
 		t.Fatal(err)
 	}
 	active, err := s.Active(c, 10)
@@ -250,7 +303,7 @@ func testActive(t *testing.T, open Opener) {
 }
 
 func testLease(t *testing.T, open Opener) {
-	s, _ := open(t)
+	s, _, _ := open(t)
 	c := ctx(t)
 	now := start
 	lease := func(worker string, at time.Time) bool {
@@ -293,7 +346,7 @@ func testLease(t *testing.T, open Opener) {
 // round after round, each round after the previous lease expired: exactly
 // one wins every round.
 func testConcurrentLease(t *testing.T, open Opener) {
-	_, another := open(t)
+	_, another, _ := open(t)
 	c := ctx(t)
 	const workers, rounds = 8, 5
 	stores := make([]auction.WorkerStore, workers)
@@ -352,7 +405,7 @@ func testConcurrentLease(t *testing.T, open Opener) {
 }
 
 func testNotes(t *testing.T, open Opener) {
-	s, _ := open(t)
+	s, _, _ := open(t)
 	c := ctx(t)
 	n1 := auction.Note{ID: "t1#2", AuctionID: "t1", Version: 2, Start: start, Names: map[string]string{"A": "ТОВ «Альфа»"}}
 	n0 := auction.Note{ID: "t2#1", AuctionID: "t2", Version: 1, Cancelled: true}
@@ -380,7 +433,7 @@ func testNotes(t *testing.T, open Opener) {
 }
 
 func testState(t *testing.T, open Opener) {
-	s, _ := open(t)
+	s, _, _ := open(t)
 	c := ctx(t)
 	if _, err := s.State(c, "feed"); !errors.Is(err, auction.ErrNotFound) {
 		t.Fatalf("missing state: %v, want ErrNotFound", err)
