@@ -24,6 +24,14 @@ import (
 // as JSON Lines, to run another merger on the same input.
 //
 //	go test -run '^$' -bench Compile -benchtime 3x ./ocds/merge
+//
+// Measured on a 2-vCPU Intel Xeon VM (23 GB RAM), Go 1.26, one goroutine,
+// parsing included, the OCDS 1.1.5 release schema:
+//
+//	100,000 releases, 10,000 ocids, 776 MB:  9,344 releases/s, 72.5 MB/s, peak RSS 1.7 GB (input held in memory)
+//	first 20,000 of them (155 MB):           10,211 releases/s, 79.6 MB/s, peak RSS 339 MB
+//	Python ocdsmerge 0.8.0, same 20,000:      1,997 releases/s, 15.6 MB/s (json.loads + merge; merge alone
+//	                                          3,450 releases/s), peak RSS 813 MB
 func BenchmarkCompile(b *testing.B) {
 	processes, n, size := benchInput(b)
 	m := newMerger(b, filepath.Join(shared, "schema", "release-schema.json"))

@@ -78,6 +78,37 @@ func parse(data []byte) (any, error) {
 type parser struct {
 	data []byte
 	pos  int
+	// keys interns object keys: a release repeats a few dozen names
+	// thousands of times.
+	keys map[string]string
+}
+
+// key reads an object key, sharing one string per distinct name.
+func (p *parser) key() (string, error) {
+	start := p.pos
+	for i := p.pos + 1; i < len(p.data); i++ {
+		c := p.data[i]
+		if c == '"' {
+			raw := p.data[start+1 : i]
+			if k, ok := p.keys[string(raw)]; ok {
+				p.pos = i + 1
+				return k, nil
+			}
+			break
+		}
+		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+			break
+		}
+	}
+	k, err := p.string()
+	if err != nil {
+		return "", err
+	}
+	if p.keys == nil {
+		p.keys = make(map[string]string, 64)
+	}
+	p.keys[k] = k
+	return k, nil
 }
 
 func (p *parser) fail(what string) error {
@@ -129,7 +160,7 @@ func (p *parser) literal(word string) error {
 
 func (p *parser) object() (*object, error) {
 	p.pos++ // {
-	o := &object{}
+	o := &object{keys: make([]string, 0, 8), vals: make([]any, 0, 8)}
 	p.skip()
 	if p.pos < len(p.data) && p.data[p.pos] == '}' {
 		p.pos++
@@ -140,7 +171,7 @@ func (p *parser) object() (*object, error) {
 		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
 			return nil, p.fail("expected object key")
 		}
-		key, err := p.string()
+		key, err := p.key()
 		if err != nil {
 			return nil, err
 		}
@@ -212,12 +243,12 @@ func (p *parser) array() ([]any, error) {
 func (p *parser) string() (string, error) {
 	start := p.pos
 	p.pos++ // "
-	escaped := false
+	escaped, ascii := false, true
 	for p.pos < len(p.data) {
 		switch c := p.data[p.pos]; {
 		case c == '"':
 			p.pos++
-			if s := p.data[start+1 : p.pos-1]; !escaped && utf8.Valid(s) {
+			if s := p.data[start+1 : p.pos-1]; !escaped && (ascii || utf8.Valid(s)) {
 				return string(s), nil
 			}
 			// Escapes or invalid UTF-8: decode as encoding/json does.
@@ -232,6 +263,9 @@ func (p *parser) string() (string, error) {
 		case c < 0x20:
 			return "", p.fail("control character in string")
 		default:
+			if c >= utf8.RuneSelf {
+				ascii = false
+			}
 			p.pos++
 		}
 	}
