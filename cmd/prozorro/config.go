@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/prozorro-go/prozorro/auction"
+	"github.com/prozorro-go/prozorro/ocds"
 	"github.com/prozorro-go/prozorro/tender"
 	"github.com/prozorro-go/prozorro/tender/api"
 )
@@ -36,6 +37,7 @@ type Config struct {
 	} `yaml:"chronograph"`
 	Platforms []PlatformConfig `yaml:"platforms"`
 	Auction   AuctionConfig    `yaml:"auction"`
+	OCDS      OCDSConfig       `yaml:"ocds"`
 
 	// CalendarFile is a workdays_off.json to use and reload instead of the
 	// embedded one; empty means the embedded ProZorro calendar.
@@ -72,6 +74,22 @@ type AuctionConfig struct {
 	Secret string `yaml:"-"` // PROZORRO_AUCTION_SECRET: signs participation tokens
 }
 
+// OCDSConfig is how the OCDS endpoints publish: the registered OCID prefix
+// and the publisher named in every package.
+type OCDSConfig struct {
+	// Prefix is the OCID prefix registered with the Open Contracting
+	// Partnership; empty: the placeholder ocds.PlaceholderPrefix.
+	Prefix        string `yaml:"prefix"`
+	PublisherName string `yaml:"publisher_name"`
+	PublisherURI  string `yaml:"publisher_uri"`
+	License       string `yaml:"license"`
+}
+
+// ocds converts the section for the ocds package.
+func (c OCDSConfig) ocds() ocds.Config {
+	return ocds.Config{Prefix: c.Prefix, Publisher: ocds.Publisher{Name: c.PublisherName, URI: c.PublisherURI}, License: c.License}
+}
+
 // PlatformConfig is one API client in config.yaml; its key only as a hash.
 type PlatformConfig struct {
 	Name      string `yaml:"name"`
@@ -88,6 +106,7 @@ func defaultConfig() Config {
 	c.Mongo.DataDir = "./data"
 	c.Chronograph.Interval = time.Second
 	c.Auction.Enabled = true
+	c.OCDS.PublisherName = "Prozorro-Go (unconfigured publisher)"
 	c.Auction.Tick = 500 * time.Millisecond
 	c.Auction.Lease = 10 * time.Second
 	c.Auction.Grace = time.Second
@@ -97,7 +116,10 @@ func defaultConfig() Config {
 	return c
 }
 
-var hexKeyRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
+var (
+	hexKeyRE     = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	ocidPrefixRE = regexp.MustCompile(`^ocds-[a-z0-9]{6}$`)
+)
 
 // loadConfig reads path (a missing default file is fine) and applies the
 // environment over it.
@@ -171,6 +193,10 @@ func loadConfig(path string, explicit bool, getenv func(string) string) (Config,
 		env("PROZORRO_AUCTION_PAUSE", duration(&c.Auction.Durations.Pause)),
 		env("PROZORRO_AUCTION_TURN", duration(&c.Auction.Durations.Turn)),
 		env("PROZORRO_AUCTION_ANNOUNCEMENT", duration(&c.Auction.Durations.Announcement)),
+		env("PROZORRO_OCDS_PREFIX", str(&c.OCDS.Prefix)),
+		env("PROZORRO_OCDS_PUBLISHER", str(&c.OCDS.PublisherName)),
+		env("PROZORRO_OCDS_PUBLISHER_URI", str(&c.OCDS.PublisherURI)),
+		env("PROZORRO_OCDS_LICENSE", str(&c.OCDS.License)),
 		env("PROZORRO_AUCTION_ROUNDS", func(v string) (err error) { c.Auction.Durations.Rounds, err = strconv.Atoi(v); return }),
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -215,6 +241,12 @@ func (c *Config) validate() error {
 	}
 	if a.MaxAccelerator < 0 {
 		errs = append(errs, fmt.Errorf("auction.max_accelerator must not be negative"))
+	}
+	if p := c.OCDS.Prefix; p != "" && !ocidPrefixRE.MatchString(p) {
+		errs = append(errs, fmt.Errorf("ocds.prefix %q must be ocds- and 6 lowercase letters or digits", p))
+	}
+	if c.OCDS.PublisherName == "" {
+		errs = append(errs, fmt.Errorf("ocds.publisher_name is required"))
 	}
 	if c.Mongo.Database == "" {
 		errs = append(errs, fmt.Errorf("mongo.database is required"))

@@ -16,6 +16,7 @@ import (
 	"github.com/FerretDB/FerretDB/ferretdb"
 
 	amongodb "github.com/prozorro-go/prozorro/auction/mongodb"
+	ocdsapi "github.com/prozorro-go/prozorro/ocds/api"
 	"github.com/prozorro-go/prozorro/tender"
 	"github.com/prozorro-go/prozorro/tender/api"
 	"github.com/prozorro-go/prozorro/tender/mongodb"
@@ -156,7 +157,14 @@ func runServe(ctx context.Context, name string, args []string, r roles, stdout i
 			platforms = append(platforms, api.Platform{Name: "auction-service", KeyHash: api.HashKey(cfg.Auction.APIKey), Role: tender.RoleAuction})
 			log.Info("sandbox: the auction worker has its own auction-role platform", "platform", "auction-service")
 		}
-		mux.Handle("/", api.New(svc, api.Config{Platforms: platforms, MaxBody: cfg.HTTP.MaxBodyBytes, BaseURL: cfg.HTTP.BaseURL}, log))
+		tenders := api.New(svc, api.Config{Platforms: platforms, MaxBody: cfg.HTTP.MaxBodyBytes, BaseURL: cfg.HTTP.BaseURL}, log)
+		// The OCDS endpoints take their paths and GET /tenders/{id}?opt_schema=ocds.
+		o, err := ocdsapi.New(svc.Store, ocdsapi.Config{OCDS: cfg.OCDS.ocds(), BaseURL: cfg.HTTP.BaseURL}, log)
+		if err != nil {
+			_ = ln.Close()
+			return err
+		}
+		mux.Handle("/", o.Intercept(tenders))
 	}
 	if r.auction {
 		h, err := startAuction(ctx, cfg, astore, self, r.api, log)

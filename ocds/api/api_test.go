@@ -371,7 +371,7 @@ func TestFeed(t *testing.T) {
 		ids = append(ids, p.id)
 	}
 	e.create("Чернетка") // drafts are not in the feed
-	var newest string // the ocid of the last tender
+	var newest string    // the ocid of the last tender
 	for _, id := range ids {
 		body := e.getOK(ocdsapi.Prefix + "/tenders/" + id + "/ocds/releases")
 		var p releasePackage
