@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"time"
 )
 
 // ErrInvalidRelease is wrapped by the errors Compile and Versioned return when
@@ -130,9 +131,11 @@ func convertReleases(releases []any) ([]*object, error) {
 	return rs, nil
 }
 
-// sortByDate orders releases by date (a stable sort on the date string, as
-// the reference implementation does). With more than one release, each needs
-// a string date.
+// sortByDate orders releases by date, stably. Dates are compared as instants
+// when both parse as RFC 3339, so offsets that change (Kyiv's +02:00/+03:00
+// across daylight saving) cannot misorder them; otherwise as strings, as the
+// reference implementation does. With more than one release, each needs a
+// string date.
 func sortByDate(rs []*object) error {
 	if len(rs) < 2 {
 		return nil
@@ -149,7 +152,19 @@ func sortByDate(rs []*object) error {
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return dates[idx[a]] < dates[idx[b]] })
+	instants := make([]time.Time, len(rs))
+	parsed := make([]bool, len(rs))
+	for i, d := range dates {
+		t, err := time.Parse(time.RFC3339Nano, d)
+		instants[i], parsed[i] = t, err == nil
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		i, j := idx[a], idx[b]
+		if parsed[i] && parsed[j] {
+			return instants[i].Before(instants[j])
+		}
+		return dates[i] < dates[j]
+	})
 	sorted := make([]*object, len(rs))
 	for i, j := range idx {
 		sorted[i] = rs[j]

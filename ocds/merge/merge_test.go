@@ -248,3 +248,22 @@ func TestFictionalExample(t *testing.T) {
 		assertJSONEqual(t, got, withVersions.Records[0].VersionedRelease)
 	})
 }
+
+// TestSortByInstant: across the autumn clock change in Kyiv, 03:30+03:00 is
+// earlier than 03:10+02:00, though its text sorts later.
+func TestSortByInstant(t *testing.T) {
+	m, err := NewMerger([]byte(`{"type":"object","properties":{"title":{"type":"string"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := m.Compile([]json.RawMessage{
+		json.RawMessage(`{"ocid":"ocds-213czf-1","id":"b","date":"2026-10-25T03:10:00+02:00","title":"second"}`),
+		json.RawMessage(`{"ocid":"ocds-213czf-1","id":"a","date":"2026-10-25T03:30:00+03:00","title":"first"}`),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), `"title":"second"`) {
+		t.Errorf("compiled %s, want the later release's title", out)
+	}
+}
