@@ -125,10 +125,12 @@ func TestExportOCDSEndToEnd(t *testing.T) {
 		t.Errorf("JSON Lines: %d releases, package: %d", n, len(rp.Releases))
 	}
 
-	// Records.
-	recs := export("--package", "--format", "records", "--schema", schemaDir)
-	if errs := v.ValidateRecordPackage(recs); len(errs) > 0 {
-		t.Fatalf("record package: %d findings, first %v", len(errs), errs[0])
+	// Records, by the embedded schema's merge rules and by the shared one's.
+	for _, args := range [][]string{{"--package", "--format", "records"}, {"--package", "--format", "records", "--schema", schemaDir}} {
+		recs := export(args...)
+		if errs := v.ValidateRecordPackage(recs); len(errs) > 0 {
+			t.Fatalf("record package %v: %d findings, first %v", args, len(errs), errs[0])
+		}
 	}
 
 	// --since a moment after everything: nothing.

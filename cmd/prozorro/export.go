@@ -18,6 +18,7 @@ import (
 
 	"github.com/prozorro-go/prozorro/ocds"
 	"github.com/prozorro-go/prozorro/ocds/merge"
+	"github.com/prozorro-go/prozorro/ocds/schemadata"
 	"github.com/prozorro-go/prozorro/tender"
 )
 
@@ -52,18 +53,13 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	fs.BoolVar(&opt.Package, "package", false, "write one release or record package instead of JSON Lines")
 	fs.BoolVar(&opt.Gzip, "gzip", false, "gzip the output")
 	out := fs.String("o", "-", "output file (- is stdout)")
-	schemaPath := fs.String("schema", "", "release-schema.json (or the directory holding it) whose merge rules compile records; needed by --format records")
-	fs.StringVar(&opt.OCDS.Publisher.Name, "publisher", envOr(getenv, "PROZORRO_OCDS_PUBLISHER", "Prozorro-Go (unconfigured publisher)"), "the packages' publisher name (PROZORRO_OCDS_PUBLISHER)")
-	fs.StringVar(&opt.OCDS.Prefix, "prefix", getenv("PROZORRO_OCDS_PREFIX"), "registered OCID prefix (PROZORRO_OCDS_PREFIX); empty: the placeholder "+ocds.PlaceholderPrefix)
+	schemaPath := fs.String("schema", "", "release-schema.json (or the directory holding it) whose merge rules compile records; default: the embedded OCDS 1.1.5 schema with the bids, lots and enquiries extensions")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
 	switch *format {
 	case "releases":
 	case "records":
-		if *schemaPath == "" {
-			return errors.New("export: --format records needs --schema (the OCDS release-schema.json whose merge rules compile the records)")
-		}
 		m, err := loadMerger(*schemaPath)
 		if err != nil {
 			return err
@@ -76,6 +72,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	if err != nil {
 		return err
 	}
+	opt.OCDS = cfg.OCDS.ocds()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -143,13 +140,6 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	return nil
 }
 
-func envOr(getenv func(string) string, name, def string) string {
-	if v := getenv(name); v != "" {
-		return v
-	}
-	return def
-}
-
 // parseSince reads an RFC 3339 time or a date (midnight UTC).
 func parseSince(v string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
@@ -162,9 +152,17 @@ func parseSince(v string) (time.Time, error) {
 	return t, nil
 }
 
-// loadMerger builds a record merger from a release schema file, or from
-// release-schema.json in a directory.
+// loadMerger builds a record merger from a release schema file, from
+// release-schema.json in a directory, or, when path is "", from the embedded
+// schema with the declared extensions applied.
 func loadMerger(path string) (*merge.Merger, error) {
+	if path == "" {
+		data, err := schemadata.ReleaseSchema()
+		if err != nil {
+			return nil, fmt.Errorf("export: embedded schema: %w", err)
+		}
+		return merge.NewMerger(data)
+	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		path = filepath.Join(path, "release-schema.json")
 	}
@@ -316,7 +314,6 @@ func exportTender(ctx context.Context, st exportStore, id string, opt exportOpti
 	if err != nil {
 		return 0, fmt.Errorf("export: tender %s: %w", id, err)
 	}
-	versions, revs = nil, nil
 	from := len(releases)
 	for i, r := range releases {
 		if !r.Date.Before(opt.Since) {
