@@ -339,28 +339,41 @@ type feedPage struct {
 	} `json:"next_page"`
 }
 
-// page reads one feed page and validates its release package (the page
-// links are outside it). The empty page at the end of the feed is not
-// validated: the schema wants at least one release.
+// page reads one feed page. A page with releases must be a valid release
+// package once its page links are taken out; the page past the end must be
+// exactly {"releases": [], "next_page": ..., "prev_page": ...}, no package.
 func (e *env) page(path string) feedPage {
 	e.t.Helper()
 	body := e.getOK(path)
 	var raw map[string]json.RawMessage
 	decode(e.t, body, &raw)
-	delete(raw, "next_page")
-	delete(raw, "prev_page")
-	pkg, err := json.Marshal(raw)
-	e.must("marshal", err)
 	var p feedPage
 	decode(e.t, body, &p)
-	if len(p.Releases) > 0 {
-		validRelease(e.t, pkg)
+	for _, k := range []string{"next_page", "prev_page"} {
+		var l struct{ Offset, Path, URI string }
+		decode(e.t, raw[k], &l)
+		if l.Offset == "" || !strings.HasPrefix(l.Path, ocdsapi.Prefix+"/ocds/releases?") || !strings.HasSuffix(l.URI, l.Path) {
+			e.t.Errorf("GET %s: %s is %s", path, k, raw[k])
+		}
+		delete(raw, k)
 	}
+	if len(p.Releases) == 0 {
+		if len(raw) != 1 || string(raw["releases"]) != "[]" {
+			e.t.Errorf("GET %s: empty page %s, want only releases: [] and the page links", path, body)
+		}
+		return p
+	}
+	pkg, err := json.Marshal(raw)
+	e.must("marshal", err)
+	validRelease(e.t, pkg)
 	return p
 }
 
 func TestFeed(t *testing.T) {
 	e := newEnv(t)
+	if p := e.page(ocdsapi.Prefix + "/ocds/releases"); len(p.Releases) != 0 {
+		t.Fatalf("an empty store gives %d releases", len(p.Releases))
+	}
 	want := map[string]bool{}
 	var ids []string
 	for i := range 5 {

@@ -23,7 +23,14 @@
 // changed after a reader passed it moves to the end of the feed and is sent
 // again in full, so following next_page gives every release at least once;
 // a reader keeps the newest copy of each release id. limit counts tenders,
-// not releases.
+// not releases; tender-feed pages that give no release are skipped.
+//
+// Every page with releases is a valid release package. The page past the end
+// is not a package (the schema wants at least one release) but only
+//
+//	{"releases": [], "next_page": {...}, "prev_page": {...}}
+//
+// so a reader pages until releases is empty and later polls that next_page.
 //
 // Errors have ProZorro's shape {"status": "error", "errors": [...]}: 404 for
 // an unknown or unpublished tender, 422 for a bad query parameter.

@@ -197,6 +197,16 @@ type feedPage struct {
 	PrevPage pageLink `json:"prev_page"`
 }
 
+// feedEnd is the page past the end of the bulk feed: the page links and an
+// empty releases list, but no package, since a release package needs at
+// least one release. A reader that pages until releases is empty stops on it
+// as on any empty page, and can poll its next_page later.
+type feedEnd struct {
+	Releases []ocds.Release `json:"releases"`
+	NextPage pageLink       `json:"next_page"`
+	PrevPage pageLink       `json:"prev_page"`
+}
+
 type pageLink struct {
 	Offset string `json:"offset"`
 	Path   string `json:"path"`
@@ -218,25 +228,42 @@ func (s *Server) feed(c *gin.Context) error {
 	default:
 		return &httpError{http.StatusUnprocessableEntity, "query", "mode", "Value must be one of: test, _all_"}
 	}
+	// Skip tender-feed pages that give no release, so an empty page means
+	// the end of the feed and nothing else.
 	page, err := s.store.Feed(c, q)
 	if err != nil {
 		return err
 	}
+	prev := page.Prev
 	var rels []ocds.Release
-	for _, t := range page.Items {
-		r, err := s.tenderReleases(c, t.ID)
-		if errors.Is(err, tender.ErrNotFound) {
-			continue
+	for {
+		for _, t := range page.Items {
+			r, err := s.tenderReleases(c, t.ID)
+			if errors.Is(err, tender.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			rels = append(rels, r...)
 		}
-		if err != nil {
+		if len(rels) > 0 || len(page.Items) == 0 || page.Next == q.Offset {
+			break
+		}
+		q.Offset = page.Next
+		if page, err = s.store.Feed(c, q); err != nil {
 			return err
 		}
-		rels = append(rels, r...)
+	}
+	next, prevLink := s.pageLink(c, page.Next, q.Descending), s.pageLink(c, prev, !q.Descending)
+	if len(rels) == 0 {
+		c.PureJSON(http.StatusOK, feedEnd{Releases: []ocds.Release{}, NextPage: next, PrevPage: prevLink})
+		return nil
 	}
 	c.PureJSON(http.StatusOK, feedPage{
 		ReleasePackage: ocds.Package(s.uri(c), rels, s.cfg.OCDS),
-		NextPage:       s.pageLink(c, page.Next, q.Descending),
-		PrevPage:       s.pageLink(c, page.Prev, !q.Descending),
+		NextPage:       next,
+		PrevPage:       prevLink,
 	})
 	return nil
 }
