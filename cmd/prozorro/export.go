@@ -18,7 +18,6 @@ import (
 
 	"github.com/prozorro-go/prozorro/ocds"
 	"github.com/prozorro-go/prozorro/ocds/merge"
-	"github.com/prozorro-go/prozorro/ocds/schemadata"
 	"github.com/prozorro-go/prozorro/tender"
 )
 
@@ -26,7 +25,9 @@ const exportUsage = `usage: prozorro export ocds [flags]
 
 Writes the OCDS releases (or records) of every public tender, real and test,
 changed since a date: JSON Lines, one release or record a line, or with
---package one release or record package.
+--package one release or record package. Records are those of
+GET /api/2.5/tenders/{id}/ocds/record: every release embedded, with
+compiledRelease and versionedRelease.
 `
 
 // runExport is `prozorro export <what>`; only ocds exists.
@@ -157,11 +158,11 @@ func parseSince(v string) (time.Time, error) {
 // schema with the declared extensions applied.
 func loadMerger(path string) (*merge.Merger, error) {
 	if path == "" {
-		data, err := schemadata.ReleaseSchema()
+		m, err := ocds.Merger() // the endpoints' merger
 		if err != nil {
 			return nil, fmt.Errorf("export: embedded schema: %w", err)
 		}
-		return merge.NewMerger(data)
+		return m, nil
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		path = filepath.Join(path, "release-schema.json")
@@ -332,35 +333,13 @@ func exportTender(ctx context.Context, st exportStore, id string, opt exportOpti
 		}
 		return len(releases) - from, nil
 	}
-	rec, err := record(opt.Merger, releases)
+	// The record the endpoint serves: every release, compiledRelease and
+	// versionedRelease.
+	rec, err := ocds.NewRecord(opt.Merger, releases)
 	if err != nil {
 		return 0, fmt.Errorf("export: record of %s: %w", id, err)
 	}
 	return 1, emit(rec)
-}
-
-// ocdsRecord is one record of a record package: every release of the
-// process embedded, and the compiled release.
-type ocdsRecord struct {
-	OCID            string          `json:"ocid"`
-	Releases        []ocds.Release  `json:"releases"`
-	CompiledRelease json.RawMessage `json:"compiledRelease"`
-}
-
-func record(m *merge.Merger, releases []ocds.Release) (ocdsRecord, error) {
-	raw := make([]json.RawMessage, len(releases))
-	for i, r := range releases {
-		data, err := json.Marshal(r)
-		if err != nil {
-			return ocdsRecord{}, err
-		}
-		raw[i] = data
-	}
-	compiled, err := m.Compile(raw)
-	if err != nil {
-		return ocdsRecord{}, err
-	}
-	return ocdsRecord{OCID: releases[0].OCID, Releases: releases, CompiledRelease: compiled}, nil
 }
 
 // writePackageHeader writes the package's metadata and opens its releases

@@ -8,11 +8,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/prozorro-go/prozorro/ocds"
+	ocdsapi "github.com/prozorro-go/prozorro/ocds/api"
 	"github.com/prozorro-go/prozorro/ocds/schema/schematest"
 	"github.com/prozorro-go/prozorro/tender"
 	"github.com/prozorro-go/prozorro/tender/memory"
@@ -236,6 +241,59 @@ func TestExportRecords(t *testing.T) {
 		if r.CompiledRelease["ocid"] != r.OCID || !strings.Contains(fmt.Sprint(r.CompiledRelease["tag"]), "compiled") ||
 			fmt.Sprint(m2(r.CompiledRelease["tender"])["status"]) != fmt.Sprint(m2(last["tender"])["status"]) {
 			t.Errorf("record %s: compiled release %v does not end where the last release does", r.OCID, r.CompiledRelease)
+		}
+	}
+
+	// Each exported record is the one the record endpoint serves, versioned
+	// release included, in JSON Lines and in the package alike.
+	srv, err := ocdsapi.New(f.store, ocdsapi.Config{OCDS: ocds.Config{Publisher: ocds.Publisher{Name: "Prozorro-Go test"}}}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var full struct {
+		Records []json.RawMessage `json:"records"`
+	}
+	if err := json.Unmarshal(data, &full); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{} // ocid → tender id
+	page, err := f.store.Feed(context.Background(), tender.FeedQuery{Limit: 100, Mode: tender.FeedAll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tn := range page.Items {
+		ids[ocds.Config{}.OCID(tn.TenderID)] = tn.ID
+	}
+	lines, _ := f.export(t, exportOptions{Merger: m})
+	jl := jsonLines(t, lines)
+	if len(jl) != len(full.Records) {
+		t.Fatalf("JSON Lines: %d records, package: %d", len(jl), len(full.Records))
+	}
+	for i, raw := range full.Records {
+		var got map[string]any
+		if err := json.Unmarshal(raw, &got); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, jl[i]) {
+			t.Errorf("record %d: JSON Lines and package differ", i)
+		}
+		if got["versionedRelease"] == nil {
+			t.Errorf("record %v has no versionedRelease", got["ocid"])
+		}
+		ocid := got["ocid"].(string)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, ocdsapi.Prefix+"/tenders/"+ids[ocid]+"/ocds/record", nil))
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET record of %s: %d %s", ocid, rec.Code, rec.Body)
+		}
+		var served struct {
+			Records []map[string]any `json:"records"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &served); err != nil {
+			t.Fatal(err)
+		}
+		if len(served.Records) != 1 || !reflect.DeepEqual(served.Records[0], got) {
+			t.Errorf("exported record %s differs from the endpoint's:\n%s\n%s", ocid, raw, rec.Body)
 		}
 	}
 }
