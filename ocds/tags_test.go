@@ -194,7 +194,7 @@ func extName(u string) string {
 // TestExtensionsRegistered checks the declared URLs against the extension
 // registry copied to shared/ocds (skipped where that copy is absent).
 func TestExtensionsRegistered(t *testing.T) {
-	raw, err := os.ReadFile("../../shared/ocds/schema/extension-registry/extension_versions.csv")
+	raw, err := os.ReadFile("testdata/shared/ocds/schema/extension-registry/extension_versions.csv")
 	if err != nil {
 		t.Skip("no extension registry copy:", err)
 	}

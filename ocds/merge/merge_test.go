@@ -11,9 +11,8 @@ import (
 	"testing"
 )
 
-// The golden vectors live beside the checkout, in ../shared/ocds; they are not
-// copied into the repository.
-var shared = filepath.Join("..", "..", "..", "shared", "ocds")
+// The golden vectors are the shared folder's, vendored under ocds/testdata.
+var shared = filepath.Join("..", "testdata", "shared", "ocds")
 
 // sharedDir returns a directory under ../shared/ocds. Without it the test is
 // skipped on a developer machine and fails under CI, where the vectors must

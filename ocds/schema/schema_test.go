@@ -12,8 +12,8 @@ import (
 	"github.com/prozorro-go/prozorro/ocds/schema"
 )
 
-// shared is the project's shared data folder, beside the repository.
-const shared = "../../../shared"
+// shared is the vendored copy of the project's shared data folder.
+const shared = "../testdata/shared"
 
 const (
 	bidsURL = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json"

@@ -1,7 +1,7 @@
 // Package schematest gives tests anywhere in the module a schema.Validator
-// loaded from the shared OCDS schemas beside the repository
-// (<repo>/../shared/ocds/schema). Tests of exporters and the end-to-end
-// tests call New; it fails the test under CI when the files are missing and
+// loaded from the OCDS schemas vendored in
+// <repo>/ocds/testdata/shared/ocds/schema. Tests of exporters and the
+// end-to-end tests call New; it fails the test under CI when the files are missing and
 // skips it elsewhere.
 package schematest
 
@@ -39,7 +39,8 @@ func New(t testing.TB) *schema.Validator {
 	return v
 }
 
-// Dir returns <repo>/../shared/ocds/schema, finding the repository root as
+// Dir returns <repo>/ocds/testdata/shared/ocds/schema (the vendored copy of
+// the shared folder), finding the repository root as
 // the nearest directory above the working directory holding go.mod.
 func Dir() (string, error) {
 	wd, err := os.Getwd()
@@ -48,7 +49,7 @@ func Dir() (string, error) {
 	}
 	for d := wd; ; {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			dir := filepath.Join(d, "..", "shared", "ocds", "schema")
+			dir := filepath.Join(d, "ocds", "testdata", "shared", "ocds", "schema")
 			_, err := os.Stat(dir)
 			return dir, err
 		}
