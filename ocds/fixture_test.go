@@ -4,80 +4,35 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/prozorro-go/prozorro/ocds"
 	"github.com/prozorro-go/prozorro/tender"
 	"github.com/prozorro-go/prozorro/tender/memory"
+	"github.com/prozorro-go/prozorro/tender/tendertest"
 )
 
 // The fixture follows tender/fixture_test.go: a belowThreshold sandbox
 // tender with "quick, accelerator=86400", so a procedure day is a second of
 // the fake clock, driven through tender.Service over the memory store.
 
-const day = time.Second
+const day = tendertest.Day
 
-var t0 = time.Date(2026, time.March, 2, 10, 0, 0, 0, tender.Kyiv)
+var t0 = tendertest.T0
 
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-func (c *fakeClock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
+type fakeClock = tendertest.Clock
 
 func ptr[T any](v T) *T { return &v }
 
 var chronograph = tender.Actor{Role: tender.RoleChronograph}
 
-func org(name, edrpou string) tender.Organization {
-	return tender.Organization{
-		Name:         name,
-		Identifier:   tender.Identifier{Scheme: "UA-EDR", ID: edrpou, LegalName: name},
-		Address:      &tender.Address{StreetAddress: "вул. Хрещатик, 1", Locality: "Київ", PostalCode: "01001", CountryName: "Україна"},
-		ContactPoint: &tender.ContactPoint{Name: "Олена", Email: "olena@example.org"},
-		Scale:        "sme",
-	}
-}
-
-var buyer = org("Київська міська лікарня №1", "00037256")
-
-func uah(amount string) *tender.Value {
-	return &tender.Value{Amount: tender.MustAmount(amount), Currency: "UAH", ValueAddedTaxIncluded: ptr(true)}
-}
-
-func request(now time.Time) tender.CreateRequest {
-	return tender.CreateRequest{Data: tender.TenderInput{
-		Title:                    ptr("Картонні коробки"),
-		ProcurementMethodDetails: ptr("quick, accelerator=86400"),
-		MainProcurementCategory:  ptr("goods"),
-		ProcuringEntity:          ptr(buyer),
-		Value:                    uah("100000.00"),
-		MinimalStep:              uah("1000.00"),
-		Items: []tender.Item{{
-			Description:    "Коробки картонні",
-			Classification: tender.Classification{Scheme: "ДК021", ID: "44617100-9", Description: "Картонні коробки"},
-			Unit:           &tender.Unit{Code: "H87", Name: "штука"},
-			Quantity:       ptr(tender.MustAmount("1000")),
-		}},
-		EnquiryPeriod: &tender.Period{EndDate: ptr(now.Add(10 * day))},
-		TenderPeriod:  &tender.Period{EndDate: ptr(now.Add(20 * day))},
-	}}
-}
+var (
+	org     = tendertest.Org
+	buyer   = tendertest.Buyer
+	uah     = tendertest.UAH
+	request = tendertest.Request
+)
 
 // env is one tender on a fresh memory store.
 type env struct {
@@ -96,7 +51,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	c := &fakeClock{now: t0}
+	c := tendertest.NewClock(t0)
 	st := memory.New()
 	st.Now = c.Now
 	svc := &tender.Service{Store: st, Calendar: tender.DefaultCalendar(), Now: c.Now, Sandbox: true}

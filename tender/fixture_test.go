@@ -6,44 +6,19 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/prozorro-go/prozorro/tender"
 	"github.com/prozorro-go/prozorro/tender/memory"
+	"github.com/prozorro-go/prozorro/tender/tendertest"
 )
 
-// day is one procedure day of the fixture tender: "accelerator=86400" turns
-// every day into one second of clock time.
-const day = time.Second
+const day = tendertest.Day
 
-// t0 is when the fake clock starts: a Monday morning in Kyiv.
-var t0 = time.Date(2026, time.March, 2, 10, 0, 0, 0, tender.Kyiv)
+var t0 = tendertest.T0
 
-// fakeClock is a clock tests move by hand; nothing in these tests sleeps.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+type fakeClock = tendertest.Clock
 
 func ptr[T any](v T) *T { return &v }
 
@@ -61,44 +36,12 @@ func bidPlatform(name string) tender.Actor {
 	return tender.Actor{Platform: name, Role: tender.RoleBroker, Levels: "24"}
 }
 
-// org is a party with everything validation asks for.
-func org(name, edrpou string) tender.Organization {
-	return tender.Organization{
-		Name:         name,
-		Identifier:   tender.Identifier{Scheme: "UA-EDR", ID: edrpou, LegalName: name},
-		Address:      &tender.Address{StreetAddress: "вул. Хрещатик, 1", Locality: "Київ", PostalCode: "01001", CountryName: "Україна"},
-		ContactPoint: &tender.ContactPoint{Name: "Олена", Email: "olena@example.org"},
-		Scale:        "sme",
-	}
-}
-
-// buyer is the fixture tender's procuring entity.
-var buyer = org("Київська міська лікарня №1", "00037256")
-
-func uah(amount string) *tender.Value {
-	return &tender.Value{Amount: tender.MustAmount(amount), Currency: "UAH", ValueAddedTaxIncluded: ptr(true)}
-}
-
-// fixtureRequest is a valid belowThreshold tender worth 100000 UAH created at
-// now: enquiries for 10 days, tendering for 10 more, accelerated 86400 times.
-func fixtureRequest(now time.Time) tender.CreateRequest {
-	return tender.CreateRequest{Data: tender.TenderInput{
-		Title:                    ptr("Картонні коробки"),
-		ProcurementMethodDetails: ptr("quick, accelerator=86400"),
-		MainProcurementCategory:  ptr("goods"),
-		ProcuringEntity:          ptr(buyer),
-		Value:                    uah("100000.00"),
-		MinimalStep:              uah("1000.00"),
-		Items: []tender.Item{{
-			Description:    "Коробки картонні",
-			Classification: tender.Classification{Scheme: "ДК021", ID: "44617100-9", Description: "Картонні коробки"},
-			Unit:           &tender.Unit{Code: "H87", Name: "штука"},
-			Quantity:       ptr(tender.MustAmount("1000")),
-		}},
-		EnquiryPeriod: &tender.Period{EndDate: ptr(now.Add(10 * day))},
-		TenderPeriod:  &tender.Period{EndDate: ptr(now.Add(20 * day))},
-	}}
-}
+var (
+	org            = tendertest.Org
+	buyer          = tendertest.Buyer
+	uah            = tendertest.UAH
+	fixtureRequest = tendertest.Request
+)
 
 // env is one tender on a fresh in-memory store, its service and its clock.
 type env struct {
@@ -131,7 +74,7 @@ func newService(c *fakeClock) (*tender.Service, *memory.Store) {
 // newEnv creates the fixture tender (edited by edits) as draft at t0.
 func newEnv(t *testing.T, edits ...func(*tender.CreateRequest)) *env {
 	t.Helper()
-	c := &fakeClock{now: t0}
+	c := tendertest.NewClock(t0)
 	svc, st := newService(c)
 	e := &env{t: t, ctx: context.Background(), clock: c, store: st, svc: svc,
 		owner: tender.Actor{Platform: "acme", Role: tender.RoleBroker, Levels: "1234h"}}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/prozorro-go/prozorro/tender"
+	"github.com/prozorro-go/prozorro/tender/tendertest"
 )
 
 // Fixtures of the procedures beyond belowThreshold. Each table runs with the
@@ -757,7 +758,7 @@ func TestProcedureCreateValidation(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c := &fakeClock{now: t0}
+			c := tendertest.NewClock(t0)
 			svc, _ := newService(c)
 			req := fixtureRequest(t0)
 			for _, e := range tc.edits {
@@ -772,7 +773,7 @@ func TestProcedureCreateValidation(t *testing.T) {
 // TestAccreditationLevels: ProZorro's levels 1/2 create and bid below the
 // threshold, 3/4 above it.
 func TestAccreditationLevels(t *testing.T) {
-	c := &fakeClock{now: t0}
+	c := tendertest.NewClock(t0)
 	svc, _ := newService(c)
 	for _, tc := range []struct {
 		pmt, levels string

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/prozorro-go/prozorro/tender"
+	"github.com/prozorro-go/prozorro/tender/tendertest"
 )
 
 func TestCreateValidation(t *testing.T) {
@@ -72,7 +73,7 @@ func TestCreateValidation(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			c := &fakeClock{now: t0}
+			c := tendertest.NewClock(t0)
 			svc, _ := newService(c)
 			svc.Sandbox = !tc.noSandbox
 			req := fixtureRequest(t0)
@@ -109,7 +110,7 @@ func TestCreateValidation(t *testing.T) {
 }
 
 func TestCreateListsEveryMissingField(t *testing.T) {
-	c := &fakeClock{now: t0}
+	c := tendertest.NewClock(t0)
 	svc, _ := newService(c)
 	_, _, err := svc.Create(context.Background(), tender.Actor{Platform: "acme", Role: tender.RoleBroker, Levels: "1"}, tender.CreateRequest{})
 	wantErr(t, err, tender.CodeInvalid, "")
@@ -125,7 +126,7 @@ func TestCreateListsEveryMissingField(t *testing.T) {
 var tenderIDRE = regexp.MustCompile(`^UA-\d{4}-\d{2}-\d{2}-\d{6}-a$`)
 
 func TestTenderIDIncrementsPerDay(t *testing.T) {
-	c := &fakeClock{now: t0}
+	c := tendertest.NewClock(t0)
 	svc, _ := newService(c)
 	owner := tender.Actor{Platform: "acme", Role: tender.RoleBroker, Levels: "1"}
 	// 23:30 UTC on 2 March is already 3 March in Kyiv.
@@ -212,7 +213,7 @@ func TestHistorical(t *testing.T) {
 }
 
 func TestNotFound(t *testing.T) {
-	c := &fakeClock{now: t0}
+	c := tendertest.NewClock(t0)
 	svc, _ := newService(c)
 	ctx := context.Background()
 	owner := tender.Actor{Platform: "acme", Role: tender.RoleBroker, Levels: "1234", Token: "x"}
@@ -275,7 +276,7 @@ func TestStoredTimesHaveMicroseconds(t *testing.T) {
 }
 
 func ExampleService() {
-	clock := &fakeClock{now: t0}
+	clock := tendertest.NewClock(t0)
 	svc, _ := newService(clock)
 	ctx := context.Background()
 	owner := tender.Actor{Platform: "acme", Role: tender.RoleBroker, Levels: "1"}

@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,49 +19,25 @@ import (
 	"github.com/prozorro-go/prozorro/ocds/schema/schematest"
 	"github.com/prozorro-go/prozorro/tender"
 	"github.com/prozorro-go/prozorro/tender/memory"
+	"github.com/prozorro-go/prozorro/tender/tendertest"
 )
 
 // The fixture follows ocds/fixture_test.go: belowThreshold sandbox tenders
 // with "quick, accelerator=86400" (a procedure day is a second of the fake
 // clock), driven through tender.Service over the memory store.
 
-const day = time.Second
+const day = tendertest.Day
 
-var t0 = time.Date(2026, time.March, 2, 10, 0, 0, 0, tender.Kyiv)
+var t0 = tendertest.T0
 
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-func (c *fakeClock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
+type fakeClock = tendertest.Clock
 
 func ptr[T any](v T) *T { return &v }
 
-func org(name, edrpou string) tender.Organization {
-	return tender.Organization{
-		Name:         name,
-		Identifier:   tender.Identifier{Scheme: "UA-EDR", ID: edrpou, LegalName: name},
-		Address:      &tender.Address{StreetAddress: "вул. Хрещатик, 1", Locality: "Київ", PostalCode: "01001", CountryName: "Україна"},
-		ContactPoint: &tender.ContactPoint{Name: "Олена", Email: "olena@example.org"},
-	}
-}
-
-func uah(amount string) *tender.Value {
-	return &tender.Value{Amount: tender.MustAmount(amount), Currency: "UAH", ValueAddedTaxIncluded: ptr(true)}
-}
+var (
+	org = tendertest.Org
+	uah = tendertest.UAH
+)
 
 var cfg = ocdsapi.Config{
 	OCDS:    ocds.Config{Prefix: "ocds-test01", Publisher: ocds.Publisher{Name: "Prozorro-Go test"}},
@@ -82,7 +57,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	c := &fakeClock{now: t0}
+	c := tendertest.NewClock(t0)
 	st := memory.New()
 	st.Now = c.Now
 	srv, err := ocdsapi.New(st, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
