@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/prozorro-go/prozorro/tender/mongodb"
 	"io"
 	"log/slog"
 	"os"
@@ -77,26 +78,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	uri := cfg.Mongo.URI
-	if uri == "" {
-		// The embedded store, as serve runs it: only while no serve holds
-		// the data directory.
-		dir, err := filepath.Abs(cfg.Mongo.DataDir)
-		if err != nil {
-			return err
-		}
-		if _, err := os.Stat(dir); err != nil {
-			return fmt.Errorf("data dir: %w (set mongo.uri to export from MongoDB)", err)
-		}
-		f, err := ferretdb.New(&ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"}, Handler: "sqlite", SQLiteURL: "file:" + dir + "/",
-			Logger: quietLogger(log)})
-		if err != nil {
-			return fmt.Errorf("embedded store: %w", err)
-		}
-		go func() { _ = f.Run(ctx) }()
-		uri = f.MongoDBURI()
-	}
-	store, err := openStore(ctx, uri, cfg.Mongo.Database)
+	store, err := openConfiguredStore(ctx, cfg, log, false)
 	if err != nil {
 		return err
 	}
@@ -139,6 +121,44 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer, log
 		st.Tenders, st.Items, opt.noun(), byteSize(st.Bytes), d.Round(time.Millisecond),
 		float64(st.Items)/d.Seconds(), opt.noun(), byteSize(int64(float64(st.Bytes)/d.Seconds())))
 	return nil
+}
+
+// openConfiguredStore opens the store the config names: mongo.uri, or the
+// embedded FerretDB on mongo.data_dir (created when create is set), as serve
+// runs it; only while no serve holds that directory. The embedded server
+// stops with ctx.
+func openConfiguredStore(ctx context.Context, cfg Config, log *slog.Logger, create bool) (*mongodb.Store, error) {
+	uri := cfg.Mongo.URI
+	if uri == "" {
+		dir, err := filepath.Abs(cfg.Mongo.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		if create {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, err
+			}
+		}
+		if _, err := os.Stat(dir); err != nil {
+			return nil, fmt.Errorf("data dir: %w (set mongo.uri to use MongoDB)", err)
+		}
+		f, err := ferretdb.New(&ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"}, Handler: "sqlite", SQLiteURL: "file:" + dir + "/",
+			Logger: quietLogger(log)})
+		if err != nil {
+			return nil, fmt.Errorf("embedded store: %w", err)
+		}
+		go func() { _ = f.Run(ctx) }()
+		uri = f.MongoDBURI()
+	}
+	st, err := openStore(ctx, uri, cfg.Mongo.Database)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.EnsureIndexes(ctx); err != nil {
+		st.Close(context.Background())
+		return nil, err
+	}
+	return st, nil
 }
 
 // parseSince reads an RFC 3339 time or a date (midnight UTC).

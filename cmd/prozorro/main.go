@@ -33,6 +33,7 @@ commands:
   chronograph  run the chronograph role alone against a shared store
   auction      run the auction service alone (worker and pages) against a shared store
   export       export ocds: write OCDS releases or records as JSON Lines or packages
+  seed         fill the store with realistic tenders (demos, benchmarks)
   ferretdb     serve the MongoDB wire protocol over PostgreSQL or SQLite (FerretDB)
   version      print the version
 `
@@ -54,6 +55,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runServe(ctx, "auction", args[1:], roles{auction: true}, stdout, log, os.Getenv)
 	case "export":
 		return runExport(ctx, args[1:], stdout, stderr, log, os.Getenv)
+	case "seed":
+		return runSeed(ctx, args[1:], stderr, log, os.Getenv)
 	case "ferretdb":
 		return runFerretDB(ctx, args[1:], stdout, log)
 	case "version":
