@@ -289,7 +289,7 @@ func snapshot(v *tender.Tender, cfg Config) Release {
 		case "lot":
 			e.RelatedLot = q.RelatedItem
 		}
-		e.Author = ps.add(q.Author, RoleEnquirer) // nil: public views make authors anonymous
+		e.Author = ps.add(q.Author, RoleEnquirer)
 		t.Enquiries = append(t.Enquiries, e)
 	}
 	r.Tender = t

@@ -189,9 +189,8 @@ type Lot struct {
 	Value       *Value `json:"value,omitempty"`
 }
 
-// Enquiry is a question to the buyer and its answer (enquiries extension).
-// Authors are anonymous in the public view, so Author is nil in releases
-// built from it.
+// Enquiry is a question to the buyer and its answer (enquiries extension);
+// its author is a party with the enquirer role.
 type Enquiry struct {
 	ID           string     `json:"id"`
 	Date         *time.Time `json:"date,omitempty"`

@@ -81,8 +81,10 @@ func TestReleasesLifecycle(t *testing.T) {
 		!strings.Contains(amendments[0].Description, "title") {
 		t.Errorf("amendments = %+v", amendments)
 	}
-	if got := rels[2].Tender.Enquiries; len(got) != 1 || got[0].Answer != "" || got[0].Author != nil {
+	if got := rels[2].Tender.Enquiries; len(got) != 1 || got[0].Answer != "" || got[0].Author == nil {
 		t.Errorf("enquiries after the question = %+v", got)
+	} else if !hasRole(rels[2], got[0].Author.ID, ocds.RoleEnquirer) {
+		t.Errorf("the enquiry's author %s is not a party with role enquirer: %+v", got[0].Author.ID, rels[2].Parties)
 	}
 	if got := rels[3].Tender.Enquiries; len(got) != 1 || got[0].Answer == "" || got[0].DateAnswered == nil {
 		t.Errorf("enquiries after the answer = %+v", got)
@@ -232,4 +234,18 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// hasRole reports whether release r has party id with role.
+func hasRole(r ocds.Release, id, role string) bool {
+	for _, p := range r.Parties {
+		if p.ID == id {
+			for _, x := range p.Roles {
+				if x == role {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

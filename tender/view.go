@@ -64,13 +64,6 @@ func (t *Tender) View(viewer Role, ownBid string) *Tender {
 	v := *t
 	v.Config, v.Access, v.BidCommits = nil, nil, nil
 	v.Documents = latestDocuments(t.Documents)
-	if len(t.Questions) > 0 {
-		v.Questions = make([]Question, len(t.Questions))
-		for i, q := range t.Questions {
-			q.Author = Organization{} // questions are anonymous to everyone
-			v.Questions[i] = q
-		}
-	}
 	v.Complaints = complaintsView(t.Complaints)
 	if len(t.Awards) > 0 {
 		v.Awards = make([]Award, len(t.Awards))
