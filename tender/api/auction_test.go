@@ -2,16 +2,12 @@ package api_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/prozorro-go/prozorro/tender"
-	"github.com/prozorro-go/prozorro/tender/api"
 	"github.com/prozorro-go/prozorro/tender/mongodb"
 	"github.com/prozorro-go/prozorro/tender/mongodb/mongotest"
 )
@@ -41,21 +37,13 @@ func TestAuctionAPI(t *testing.T) {
 	}
 	clock := &stoppedClock{now: time.Now()}
 	svc := &tender.Service{Store: st, Calendar: tender.DefaultCalendar(), Now: clock.Now, Sandbox: true}
-	var platforms []api.Platform
-	for _, p := range []struct {
-		name, key, levels string
-		role              tender.Role
-	}{
-		{"buyer", "buyerkey", "1234", tender.RoleBroker},
-		{"bidder1", "bid1key", "24", tender.RoleBroker},
-		{"bidder2", "bid2key", "24", tender.RoleBroker},
-		{"auction", "auctionkey", "", tender.RoleAuction},
-		{"chronograph", "chronokey", "", tender.RoleChronograph},
-	} {
-		platforms = append(platforms, api.Platform{Name: p.name, KeyHash: api.HashKey(p.key), Levels: p.levels, Role: p.role})
-	}
-	srv := httptest.NewServer(api.New(svc, api.Config{Platforms: platforms}, slog.New(slog.NewTextHandler(io.Discard, nil))))
-	t.Cleanup(srv.Close)
+	srv := serveAPI(t, svc,
+		platform{"buyer", "buyerkey", "1234", tender.RoleBroker},
+		platform{"bidder1", "bid1key", "24", tender.RoleBroker},
+		platform{"bidder2", "bid2key", "24", tender.RoleBroker},
+		platform{"auction", "auctionkey", "", tender.RoleAuction},
+		platform{"chronograph", "chronokey", "", tender.RoleChronograph},
+	)
 	e := &complaintEnv{t: t, srv: srv, store: st}
 
 	org := civic("Лікарня №1")

@@ -3,15 +3,12 @@ package api_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/prozorro-go/prozorro/tender"
-	"github.com/prozorro-go/prozorro/tender/api"
 	"github.com/prozorro-go/prozorro/tender/mongodb"
 	"github.com/prozorro-go/prozorro/tender/mongodb/mongotest"
 )
@@ -34,23 +31,15 @@ func newComplaintEnv(t *testing.T) *complaintEnv {
 	}
 	clock := &benchClock{}
 	svc := &tender.Service{Store: st, Calendar: tender.DefaultCalendar(), Now: clock.Now, Sandbox: true}
-	var platforms []api.Platform
-	for _, p := range []struct {
-		name, key, levels string
-		role              tender.Role
-	}{
-		{"buyer", "buyerkey", "1234", tender.RoleBroker},
-		{"bidder1", "bid1key", "24", tender.RoleBroker},
-		{"bidder2", "bid2key", "24", tender.RoleBroker},
-		{"gromada", "civickey", "24", tender.RoleBroker},
-		{"amcu", "amcukey", "", tender.RoleReviewer},
-		{"payments", "botkey", "", tender.RoleBot},
-		{"chronograph", "chronokey", "", tender.RoleChronograph},
-	} {
-		platforms = append(platforms, api.Platform{Name: p.name, KeyHash: api.HashKey(p.key), Levels: p.levels, Role: p.role})
-	}
-	srv := httptest.NewServer(api.New(svc, api.Config{Platforms: platforms}, slog.New(slog.NewTextHandler(io.Discard, nil))))
-	t.Cleanup(srv.Close)
+	srv := serveAPI(t, svc,
+		platform{"buyer", "buyerkey", "1234", tender.RoleBroker},
+		platform{"bidder1", "bid1key", "24", tender.RoleBroker},
+		platform{"bidder2", "bid2key", "24", tender.RoleBroker},
+		platform{"gromada", "civickey", "24", tender.RoleBroker},
+		platform{"amcu", "amcukey", "", tender.RoleReviewer},
+		platform{"payments", "botkey", "", tender.RoleBot},
+		platform{"chronograph", "chronokey", "", tender.RoleChronograph},
+	)
 	return &complaintEnv{t: t, srv: srv, store: st, clock: clock}
 }
 

@@ -4,15 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/prozorro-go/prozorro/tender"
-	"github.com/prozorro-go/prozorro/tender/api"
 	"github.com/prozorro-go/prozorro/tender/mongodb"
 	"github.com/prozorro-go/prozorro/tender/mongodb/mongotest"
 )
@@ -72,24 +69,16 @@ func newTransferEnv(t *testing.T) *transferEnv {
 	fs := &faultyStore{Store: st}
 	clock := &benchClock{}
 	svc := &tender.Service{Store: fs, Calendar: tender.DefaultCalendar(), Now: clock.Now, Sandbox: true}
-	var platforms []api.Platform
-	for _, p := range []struct {
-		name, key, levels string
-		role              tender.Role
-	}{
-		{"buyer", "buyerkey", "1234", tender.RoleBroker},
-		{"newbroker", "newkey", "1234", tender.RoleBroker},
-		{"other", "otherkey", "1234", tender.RoleBroker},
-		{"historian", "histkey", "h", tender.RoleBroker},
-		{"tester", "testkey", "12t", tender.RoleBroker},
-		{"bidder", "bidkey", "2", tender.RoleBroker},
-		{"bidder2", "bid2key", "2", tender.RoleBroker},
-		{"auction", "robotkey", "", tender.RoleAuction},
-	} {
-		platforms = append(platforms, api.Platform{Name: p.name, KeyHash: api.HashKey(p.key), Levels: p.levels, Role: p.role})
-	}
-	srv := httptest.NewServer(api.New(svc, api.Config{Platforms: platforms}, slog.New(slog.NewTextHandler(io.Discard, nil))))
-	t.Cleanup(srv.Close)
+	srv := serveAPI(t, svc,
+		platform{"buyer", "buyerkey", "1234", tender.RoleBroker},
+		platform{"newbroker", "newkey", "1234", tender.RoleBroker},
+		platform{"other", "otherkey", "1234", tender.RoleBroker},
+		platform{"historian", "histkey", "h", tender.RoleBroker},
+		platform{"tester", "testkey", "12t", tender.RoleBroker},
+		platform{"bidder", "bidkey", "2", tender.RoleBroker},
+		platform{"bidder2", "bid2key", "2", tender.RoleBroker},
+		platform{"auction", "robotkey", "", tender.RoleAuction},
+	)
 	return &transferEnv{t: t, srv: srv, svc: svc, store: st, fault: fs, clock: clock}
 }
 
