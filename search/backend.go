@@ -74,6 +74,9 @@ type Query struct {
 	Size    int    // page size; 0 counts only
 	After   string // a Result.Next cursor from the same query
 	Facets  []string
+	// Fields, when set, asks for hits with only these top-level fields
+	// (a backend may return more).
+	Fields []string
 }
 
 // Bucket is one facet value: how many documents have it and the sum of

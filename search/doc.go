@@ -102,6 +102,11 @@ type TenderDoc struct {
 	Flags     []string `json:"flags,omitempty"` // red-flag codes raised on this process
 	RiskScore float64  `json:"riskScore"`       // sum of the flags' weights
 
+	// Facts is the process's summary for the red-flag statistics
+	// (flags.Facts as JSON): stored, never indexed; the statistics job
+	// reads it back from the index, which is the dataset.
+	Facts json.RawMessage `json:"facts,omitempty"`
+
 	Version int64 `json:"version"` // dateModified in µs: a stale write never wins
 }
 

@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) search.Backend) {
 		{"Contracts", testContracts},
 		{"Rebuild", testRebuild},
 		{"ConcurrentPuts", testConcurrentPuts},
+		{"Facts", testFacts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -598,5 +599,45 @@ func testConcurrentPuts(t *testing.T, b search.Backend) {
 	}
 	if want := fmt.Sprintf("v%d", writers*versions); !jsonHas(got, "title", want) {
 		t.Errorf("after racing writers: %s, want the highest version %s", got, want)
+	}
+}
+
+func testFacts(t *testing.T, b search.Backend) {
+	ts := Tenders(3)
+	ts[1].Facts = json.RawMessage(`{"buyer":"zqxfacts","bids":[{"tenderer":"zqxfacts","value":12.5}]}`)
+	var docs []search.Doc
+	for _, d := range ts {
+		docs = append(docs, search.TenderDocument(d))
+	}
+	if err := b.Put(ctx(t), search.Tenders, docs); err != nil {
+		t.Fatal(err)
+	}
+	_ = b.Refresh(ctx(t))
+	got, err := b.Get(ctx(t), search.Tenders, ts[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back search.TenderDoc
+	_ = json.Unmarshal(got, &back)
+	var a, c any
+	_ = json.Unmarshal(back.Facts, &a)
+	_ = json.Unmarshal(ts[1].Facts, &c)
+	if !reflect.DeepEqual(a, c) {
+		t.Errorf("facts came back as %s, want %s", back.Facts, ts[1].Facts)
+	}
+	if r := search1(t, b, search.Query{Text: "zqxfacts"}); r.Total != 0 {
+		t.Errorf("facts are indexed: full text found %d", r.Total)
+	}
+	// Asking for some fields still gives at least those.
+	r := search1(t, b, search.Query{Sort: search.SortDate, Size: 10, Fields: []string{"id", "version", "facts", "flags"}})
+	if len(r.Hits) != 3 {
+		t.Fatalf("%d hits, want 3", len(r.Hits))
+	}
+	for _, h := range r.Hits {
+		var d search.TenderDoc
+		_ = json.Unmarshal(h, &d)
+		if d.ID == "" || d.Version != 1 || (d.ID == ts[1].ID && len(d.Facts) == 0) {
+			t.Errorf("a hit with Fields lacks them: %s", h)
+		}
 	}
 }
