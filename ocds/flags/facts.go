@@ -156,9 +156,8 @@ func Extract(p *Process, s Settings) Facts {
 	f.Method = t.ProcurementMethod
 	f.MethodDetails = t.ProcurementMethodDetails
 	f.SubmissionDays = submissionDays(t.TenderPeriod)
-	if n, err := strconv.ParseUint(string(t.NumberOfTenderers), 10, 31); err == nil {
-		v := int(n)
-		f.NumberOfTenderers = &v
+	if n := t.NumberOfTenderers; n.Valid {
+		f.NumberOfTenderers = &n.N
 	}
 	extractBids(&f, p)
 	for _, u := range splitUnits(p) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 )
@@ -36,7 +37,7 @@ type Tender struct {
 	ProcurementMethod        string      `json:"procurementMethod"`
 	ProcurementMethodDetails string      `json:"procurementMethodDetails"`
 	MainProcurementCategory  string      `json:"mainProcurementCategory"`
-	NumberOfTenderers        json.Number `json:"numberOfTenderers"`
+	NumberOfTenderers        Count       `json:"numberOfTenderers"`
 	TenderPeriod             Period      `json:"tenderPeriod"`
 	Value                    *Value      `json:"value"`
 	ProcuringEntity          OrgRef      `json:"procuringEntity"`
@@ -72,6 +73,21 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 	d, err := decimal.NewFromString(string(b))
 	if err == nil {
 		a.Decimal, a.Valid = d, true
+	}
+	return nil
+}
+
+// Count is a JSON non-negative integer; anything else (a negative or
+// fractional number, a string) leaves Valid false.
+type Count struct {
+	N     int
+	Valid bool
+}
+
+// UnmarshalJSON reads a JSON integer and never fails.
+func (c *Count) UnmarshalJSON(b []byte) error {
+	if n, err := strconv.ParseUint(string(b), 10, 31); err == nil {
+		c.N, c.Valid = int(n), true
 	}
 	return nil
 }
