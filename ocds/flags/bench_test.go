@@ -40,7 +40,9 @@ func synthetic(n int, seed uint64) []byte {
 		}
 		return d
 	}
-	money := func(v float64) json.Number { return json.Number(strconv.FormatFloat(math.Round(v*100)/100, 'f', 2, 64)) }
+	money := func(v float64) json.Number {
+		return json.Number(strconv.FormatFloat(math.Round(v*100)/100, 'f', 2, 64))
+	}
 	for i := range n {
 		start := time.Date(2023, 1, 1, 10, 0, 0, 0, time.UTC).Add(time.Duration(rng.IntN(730*24)) * time.Hour)
 		buyer := fmt.Sprintf("UA-EDR-%08d", rng.IntN(3000))
@@ -64,7 +66,7 @@ func synthetic(n int, seed uint64) []byte {
 		for range 1 + rng.IntN(3) {
 			items = append(items, map[string]any{"id": fmt.Sprintf("%032x", rng.Uint64()), "description": "Товар",
 				"classification": map[string]any{"scheme": "CPV", "id": cpv[rng.IntN(len(cpv))], "description": "Опис"},
-				"quantity": 1 + rng.IntN(100), "unit": map[string]any{"id": "H87", "name": "штуки"}})
+				"quantity":       1 + rng.IntN(100), "unit": map[string]any{"id": "H87", "name": "штуки"}})
 		}
 		tender := map[string]any{"id": fmt.Sprintf("%032x", rng.Uint64()), "title": "Закупівля " + strconv.Itoa(i),
 			"status": "complete", "procurementMethod": method, "procurementMethodDetails": details,

@@ -131,9 +131,9 @@ func gapDataset(extra ...rel) []rel {
 func TestR024R058PriceGaps(t *testing.T) {
 	s := only("R024", "R058")
 	facts := factsOf(t, s, gapDataset(
-		priced2("CLOSE", "W", "1000", "L", "1001", "USD"), // 0.001: a low outlier
-		priced2("FAR", "W", "100", "L", "190", "USD"),     // 0.9: a high outlier
-		priced2("EUR", "W", "100", "L", "100", "EUR"),     // another currency: not compared
+		priced2("CLOSE", "W", "1000", "L", "1001", "USD"),  // 0.001: a low outlier
+		priced2("FAR", "W", "100", "L", "190", "USD"),      // 0.9: a high outlier
+		priced2("EUR", "W", "100", "L", "100", "EUR"),      // another currency: not compared
 		priced2("NONPRICE", "W", "200", "L", "100", "USD"), // the lowest bid lost: not price-only
 	)...)
 	r := Indicators(facts, s)
@@ -700,7 +700,9 @@ func TestParseReleaseTolerance(t *testing.T) {
 				return p.Tender.Value.Amount.Decimal.String() == "0.1000000000000000055511151231257827"
 			}},
 		{"tenderer id is a number", `{"ocid":"x","bids":{"details":[{"status":"valid","tenderers":[{"id":7},{"id":"B"}]}]}}`, nil,
-			func(p *Process) bool { return len(p.Bids.Details[0].Tenderers) == 2 && p.Bids.Details[0].Tenderers[1].ID == "B" }},
+			func(p *Process) bool {
+				return len(p.Bids.Details[0].Tenderers) == 2 && p.Bids.Details[0].Tenderers[1].ID == "B"
+			}},
 		{"a record's compiled release", `{"ocid":"x","releases":[],"compiledRelease":{"ocid":"x","buyer":{"id":"B"}}}`, nil,
 			func(p *Process) bool { return p.Buyer.ID == "B" }},
 	}

@@ -33,16 +33,16 @@ type OrgRef struct {
 
 // Tender is the part of /tender the indicators read.
 type Tender struct {
-	Status                   string      `json:"status"`
-	ProcurementMethod        string      `json:"procurementMethod"`
-	ProcurementMethodDetails string      `json:"procurementMethodDetails"`
-	MainProcurementCategory  string      `json:"mainProcurementCategory"`
-	NumberOfTenderers        Count       `json:"numberOfTenderers"`
-	TenderPeriod             Period      `json:"tenderPeriod"`
-	Value                    *Value      `json:"value"`
-	ProcuringEntity          OrgRef      `json:"procuringEntity"`
-	Items                    []Item      `json:"items"`
-	Lots                     []Lot       `json:"lots"`
+	Status                   string `json:"status"`
+	ProcurementMethod        string `json:"procurementMethod"`
+	ProcurementMethodDetails string `json:"procurementMethodDetails"`
+	MainProcurementCategory  string `json:"mainProcurementCategory"`
+	NumberOfTenderers        Count  `json:"numberOfTenderers"`
+	TenderPeriod             Period `json:"tenderPeriod"`
+	Value                    *Value `json:"value"`
+	ProcuringEntity          OrgRef `json:"procuringEntity"`
+	Items                    []Item `json:"items"`
+	Lots                     []Lot  `json:"lots"`
 }
 
 // Period is an OCDS period; dates stay strings until an indicator parses
