@@ -34,6 +34,7 @@ commands:
   auction      run the auction service alone (worker and pages) against a shared store
   export       export ocds: write OCDS releases or records as JSON Lines or packages
   seed         fill the store with realistic tenders (demos, benchmarks)
+  flags        flags FILE: red-flag indicators over OCDS compiled releases (Cardinal's output)
   ferretdb     serve the MongoDB wire protocol over PostgreSQL or SQLite (FerretDB)
   version      print the version
 `
@@ -57,6 +58,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runExport(ctx, args[1:], stdout, stderr, log, os.Getenv)
 	case "seed":
 		return runSeed(ctx, args[1:], stderr, log, os.Getenv)
+	case "flags":
+		return runFlags(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "ferretdb":
 		return runFerretDB(ctx, args[1:], stdout, log)
 	case "version":
