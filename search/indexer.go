@@ -113,7 +113,9 @@ func (ix *Indexer) Run(ctx context.Context) error {
 			}
 			busy = busy || n > 0
 		}
-		if ix.StatsEvery > 0 && time.Since(lastStats) >= ix.StatsEvery {
+		// Statistics are recomputed once caught up with the feed (so the
+		// first pass sees the whole dataset), then every StatsEvery.
+		if !busy && ix.StatsEvery > 0 && time.Since(lastStats) >= ix.StatsEvery {
 			lastStats = time.Now()
 			if err := ix.statsIfLeader(ctx); err != nil && ctx.Err() == nil {
 				ix.Log.Warn("indexer: red-flag statistics failed", "err", err)

@@ -38,6 +38,7 @@ type Config struct {
 	Platforms []PlatformConfig `yaml:"platforms"`
 	Auction   AuctionConfig    `yaml:"auction"`
 	OCDS      OCDSConfig       `yaml:"ocds"`
+	Search    SearchConfig     `yaml:"search"`
 
 	// CalendarFile is a workdays_off.json to use and reload instead of the
 	// embedded one; empty means the embedded ProZorro calendar.
@@ -90,6 +91,31 @@ func (c OCDSConfig) ocds() ocds.Config {
 	return ocds.Config{Prefix: c.Prefix, Publisher: ocds.Publisher{Name: c.PublisherName, URI: c.PublisherURI}, License: c.License}
 }
 
+// SearchConfig is watchdog search: where the indexes live and how the
+// indexer follows the feed.
+type SearchConfig struct {
+	// Enabled makes serve run the indexer and the search endpoints too.
+	Enabled bool `yaml:"enabled"`
+	// ElasticsearchURL is an Elasticsearch 7.x / OpenSearch 2.x node or
+	// cluster; empty: an embedded index under mongo.data_dir/search.
+	ElasticsearchURL string `yaml:"elasticsearch_url"`
+	// IndexPrefix names the aliases (<prefix>-tenders, <prefix>-contracts).
+	IndexPrefix string `yaml:"index_prefix"`
+	// Partitions splits the feed among indexers; every indexer sharing a
+	// store must use the same number.
+	Partitions int           `yaml:"partitions"`
+	PageSize   int           `yaml:"page_size"`
+	Idle       time.Duration `yaml:"idle"`
+	Lease      time.Duration `yaml:"lease"`
+	// StatsInterval is how often the red-flag statistics are recomputed.
+	StatsInterval time.Duration `yaml:"stats_interval"`
+	// FlagsSettings is a Cardinal-style settings.ini for the indicators;
+	// empty: the defaults.
+	FlagsSettings string `yaml:"flags_settings"`
+	// IndexerID names this indexer in leases; empty: a random id.
+	IndexerID string `yaml:"indexer_id"`
+}
+
 // PlatformConfig is one API client in config.yaml; its key only as a hash.
 type PlatformConfig struct {
 	Name      string `yaml:"name"`
@@ -107,6 +133,13 @@ func defaultConfig() Config {
 	c.Chronograph.Interval = time.Second
 	c.Auction.Enabled = true
 	c.OCDS.PublisherName = "Prozorro-Go (unconfigured publisher)"
+	c.Search.Enabled = true
+	c.Search.IndexPrefix = "prozorro"
+	c.Search.Partitions = 1
+	c.Search.PageSize = 100
+	c.Search.Idle = 200 * time.Millisecond
+	c.Search.Lease = 15 * time.Second
+	c.Search.StatsInterval = 5 * time.Minute
 	c.Auction.Tick = 500 * time.Millisecond
 	c.Auction.Lease = 10 * time.Second
 	c.Auction.Grace = time.Second
@@ -119,6 +152,9 @@ func defaultConfig() Config {
 var (
 	hexKeyRE     = regexp.MustCompile(`^[0-9a-f]{64}$`)
 	ocidPrefixRE = regexp.MustCompile(`^ocds-[a-z0-9]{6}$`)
+	// searchPrefixRE: Elasticsearch index names are lowercase, no leading
+	// dash, underscore or plus.
+	searchPrefixRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,60}$`)
 )
 
 // loadConfig reads path (a missing default file is fine) and applies the
@@ -197,6 +233,13 @@ func loadConfig(path string, explicit bool, getenv func(string) string) (Config,
 		env("PROZORRO_OCDS_PUBLISHER", str(&c.OCDS.PublisherName)),
 		env("PROZORRO_OCDS_PUBLISHER_URI", str(&c.OCDS.PublisherURI)),
 		env("PROZORRO_OCDS_LICENSE", str(&c.OCDS.License)),
+		env("PROZORRO_SEARCH_ENABLED", func(v string) (err error) { c.Search.Enabled, err = strconv.ParseBool(v); return }),
+		env("PROZORRO_ELASTICSEARCH_URL", str(&c.Search.ElasticsearchURL)),
+		env("PROZORRO_SEARCH_INDEX_PREFIX", str(&c.Search.IndexPrefix)),
+		env("PROZORRO_SEARCH_PARTITIONS", func(v string) (err error) { c.Search.Partitions, err = strconv.Atoi(v); return }),
+		env("PROZORRO_SEARCH_STATS_INTERVAL", duration(&c.Search.StatsInterval)),
+		env("PROZORRO_SEARCH_FLAGS_SETTINGS", str(&c.Search.FlagsSettings)),
+		env("PROZORRO_SEARCH_INDEXER_ID", str(&c.Search.IndexerID)),
 		env("PROZORRO_AUCTION_ROUNDS", func(v string) (err error) { c.Auction.Durations.Rounds, err = strconv.Atoi(v); return }),
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -247,6 +290,12 @@ func (c *Config) validate() error {
 	}
 	if c.OCDS.PublisherName == "" {
 		errs = append(errs, fmt.Errorf("ocds.publisher_name is required"))
+	}
+	if sc := c.Search; sc.Partitions < 1 || sc.PageSize < 1 || sc.PageSize > 1000 || sc.Idle <= 0 || sc.Lease <= 0 {
+		errs = append(errs, fmt.Errorf("search: partitions must be at least 1, page_size 1..1000, idle and lease positive"))
+	}
+	if !searchPrefixRE.MatchString(c.Search.IndexPrefix) {
+		errs = append(errs, fmt.Errorf("search.index_prefix %q must be lowercase letters, digits and dashes", c.Search.IndexPrefix))
 	}
 	if c.Mongo.Database == "" {
 		errs = append(errs, fmt.Errorf("mongo.database is required"))

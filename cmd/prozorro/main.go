@@ -32,6 +32,9 @@ commands:
   api          run the API role alone (no chronograph loop)
   chronograph  run the chronograph role alone against a shared store
   auction      run the auction service alone (worker and pages) against a shared store
+  indexer      run the search indexer alone against a shared store and Elasticsearch
+  reindex      rebuild the search indexes from the feed and swap them in at once
+  import       import ocds FILE: load another publisher's OCDS packages into search
   export       export ocds: write OCDS releases or records as JSON Lines or packages
   seed         fill the store with realistic tenders (demos, benchmarks)
   flags        flags FILE: red-flag indicators over OCDS compiled releases (Cardinal's output)
@@ -47,13 +50,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	switch args[0] {
 	case "serve":
-		return runServe(ctx, "serve", args[1:], roles{api: true, chronograph: true, auction: true}, stdout, log, os.Getenv)
+		return runServe(ctx, "serve", args[1:], roles{api: true, chronograph: true, auction: true, indexer: true}, stdout, log, os.Getenv)
 	case "api":
 		return runServe(ctx, "api", args[1:], roles{api: true}, stdout, log, os.Getenv)
 	case "chronograph":
 		return runServe(ctx, "chronograph", args[1:], roles{chronograph: true}, stdout, log, os.Getenv)
 	case "auction":
 		return runServe(ctx, "auction", args[1:], roles{auction: true}, stdout, log, os.Getenv)
+	case "indexer":
+		return runServe(ctx, "indexer", args[1:], roles{indexer: true}, stdout, log, os.Getenv)
+	case "reindex":
+		return runReindex(ctx, args[1:], stdout, log, os.Getenv)
+	case "import":
+		return runImport(ctx, args[1:], stdout, log, os.Getenv)
 	case "export":
 		return runExport(ctx, args[1:], stdout, stderr, log, os.Getenv)
 	case "seed":

@@ -26,7 +26,7 @@ var errEOF = io.EOF
 
 // roles says which parts of the system a command runs.
 type roles struct {
-	api, chronograph, auction bool
+	api, chronograph, auction, indexer bool
 }
 
 // runServe runs the API, the chronograph loop and/or the auction service
@@ -50,11 +50,17 @@ func runServe(ctx context.Context, name string, args []string, r roles, stdout i
 	if name == "serve" && !cfg.Auction.Enabled {
 		r.auction = false
 	}
+	if name == "serve" && !cfg.Search.Enabled {
+		r.indexer = false
+	}
+	if r.indexer && name != "serve" && cfg.Search.ElasticsearchURL == "" {
+		return errEmbeddedSearch
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
 	uri := cfg.Mongo.URI
-	errc := make(chan error, 3)
+	errc := make(chan error, 4)
 	if uri == "" {
 		if !r.api || !r.chronograph {
 			return errors.New("the embedded store serves one process only: set mongo.uri (PROZORRO_MONGO_URI) to run roles separately")
@@ -80,7 +86,8 @@ func runServe(ctx context.Context, name string, args []string, r roles, stdout i
 
 	var svc *tender.Service
 	var astore *amongodb.Store
-	if r.api || r.chronograph {
+	var sp *searchParts
+	if r.api || r.chronograph || r.indexer {
 		cal, err := openCalendar(ctx, cfg.CalendarFile, log)
 		if err != nil {
 			return err
@@ -99,6 +106,14 @@ func runServe(ctx context.Context, name string, args []string, r roles, stdout i
 			if err := ensureAuctionIndexes(ctx, astore); err != nil {
 				return err
 			}
+		}
+		// The API serves search when this process indexes, or when the
+		// indexes are in a shared Elasticsearch.
+		if r.indexer || (r.api && cfg.Search.Enabled && cfg.Search.ElasticsearchURL != "") {
+			if sp, err = openSearchParts(ctx, cfg, store.Database(), log); err != nil {
+				return err
+			}
+			defer sp.backend.Close()
 		}
 	} else if r.auction {
 		octx, done := context.WithTimeout(ctx, 30*time.Second)
@@ -127,9 +142,21 @@ func runServe(ctx context.Context, name string, args []string, r roles, stdout i
 		}()
 		log.Info("chronograph loop running", "interval", cfg.Chronograph.Interval)
 	}
+	if r.indexer {
+		ix := sp.indexer(cfg, svc, log)
+		go func() {
+			if err := ix.Run(ctx); err != nil && ctx.Err() == nil {
+				errc <- fmt.Errorf("indexer: %w", err)
+			}
+		}()
+	}
 	if !r.api && !r.auction {
-		<-ctx.Done()
-		return nil
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-errc:
+			return err
+		}
 	}
 
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
@@ -165,6 +192,9 @@ func runServe(ctx context.Context, name string, args []string, r roles, stdout i
 			return err
 		}
 		mux.Handle("/", o.Intercept(tenders))
+		if sp != nil {
+			mountSearch(mux, sp, svc, cfg, log)
+		}
 	}
 	if r.auction {
 		h, err := startAuction(ctx, cfg, astore, self, r.api, log)

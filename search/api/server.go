@@ -44,6 +44,8 @@ type Config struct {
 	ExportPageSize int
 	// Timeout bounds each backend call. 0: DefaultTimeout.
 	Timeout time.Duration
+	// Risks, when set, serves GET /tenders/{id}/risks (mount RisksPath).
+	Risks *Risks
 }
 
 // Server is the search HTTP handler.
@@ -80,6 +82,9 @@ func New(b search.Backend, cfg Config, log *slog.Logger) *Server {
 	g := r.Group(Prefix)
 	g.GET("/search/tenders", s.handle(search.Tenders))
 	g.GET("/search/contracts", s.handle(search.Contracts))
+	if cfg.Risks != nil {
+		g.GET("/tenders/:id/risks", s.risks)
+	}
 	s.handler = r
 	return s
 }

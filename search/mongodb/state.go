@@ -2,8 +2,8 @@
 // FerretDB): feed cursors, partition leases and the red-flag statistics.
 //
 // Collections: `search_leases` (lease generations, see package lease),
-// `search_state` ({_id: "cursor:<name>", value} and {_id: "stats", value,
-// at}). Every write is a whole-document upsert by _id; only a lease holder
+// `search_state` ({_id: "<ns>|cursor:<name>", value} and {_id:
+// "<ns>|stats", value, at}), where ns names the set of indexes. Every write is a whole-document upsert by _id; only a lease holder
 // writes its partition's cursor.
 package mongodb
 
@@ -25,13 +25,16 @@ import (
 type State struct {
 	leases lease.Leases
 	state  *mongo.Collection
+	ns     string
 }
 
 var _ search.State = (*State)(nil)
 
-// New returns the State in db and makes sure its index exists.
-func New(ctx context.Context, db *mongo.Database) (*State, error) {
-	s := &State{leases: lease.Leases{Coll: db.Collection("search_leases"), Key: "name"}, state: db.Collection("search_state")}
+// New returns the State of the indexes named ns (cursors and statistics
+// belong to one set of indexes: another cluster, or a fresh embedded index,
+// starts from the beginning) in db, and makes sure its index exists.
+func New(ctx context.Context, db *mongo.Database, ns string) (*State, error) {
+	s := &State{leases: lease.Leases{Coll: db.Collection("search_leases"), Key: "name"}, state: db.Collection("search_state"), ns: ns + "|"}
 	if err := s.leases.EnsureIndex(ctx); err != nil {
 		return nil, err
 	}
@@ -40,12 +43,12 @@ func New(ctx context.Context, db *mongo.Database) (*State, error) {
 
 // Lease implements search.State.
 func (s *State) Lease(ctx context.Context, name, holder string, now, until time.Time) (bool, error) {
-	return s.leases.Acquire(ctx, name, holder, now, until)
+	return s.leases.Acquire(ctx, s.ns+name, holder, now, until)
 }
 
 // Release implements search.State.
 func (s *State) Release(ctx context.Context, name, holder string, now time.Time) error {
-	return s.leases.Release(ctx, name, holder, now)
+	return s.leases.Release(ctx, s.ns+name, holder, now)
 }
 
 type record struct {
@@ -76,7 +79,7 @@ func (s *State) put(ctx context.Context, r record) error {
 
 // Cursor implements search.State.
 func (s *State) Cursor(ctx context.Context, name string) (string, error) {
-	r, err := s.get(ctx, "cursor:"+name)
+	r, err := s.get(ctx, s.ns+"cursor:"+name)
 	if r == nil || err != nil {
 		return "", err
 	}
@@ -85,14 +88,14 @@ func (s *State) Cursor(ctx context.Context, name string) (string, error) {
 
 // SetCursor implements search.State.
 func (s *State) SetCursor(ctx context.Context, name, cursor string) error {
-	return s.put(ctx, record{ID: "cursor:" + name, Value: cursor})
+	return s.put(ctx, record{ID: s.ns + "cursor:" + name, Value: cursor})
 }
 
 // Stats implements search.State. The statistics are kept as one JSON
 // string: MongoDB's 16 MB document limit bounds them (about a hundred
 // thousand tenderers' aggregates).
 func (s *State) Stats(ctx context.Context) ([]byte, time.Time, error) {
-	r, err := s.get(ctx, "stats")
+	r, err := s.get(ctx, s.ns+"stats")
 	if r == nil || err != nil {
 		return nil, time.Time{}, err
 	}
@@ -101,5 +104,5 @@ func (s *State) Stats(ctx context.Context) ([]byte, time.Time, error) {
 
 // SetStats implements search.State.
 func (s *State) SetStats(ctx context.Context, stats []byte, at time.Time) error {
-	return s.put(ctx, record{ID: "stats", Value: string(stats), At: at.UTC()})
+	return s.put(ctx, record{ID: s.ns + "stats", Value: string(stats), At: at.UTC()})
 }
