@@ -199,7 +199,7 @@ func testFilters(t *testing.T, b search.Backend) {
 		{"method", []search.Filter{{Field: "procurementMethod", Op: search.OpTerm, Values: []string{"limited"}}}},
 		{"category", []search.Filter{{Field: "mainProcurementCategory", Op: search.OpTerm, Values: []string{"works"}}}},
 		{"buyer", []search.Filter{{Field: "buyer.id", Op: search.OpTerm, Values: []string{"01234567"}}}},
-		{"supplier", []search.Filter{{Field: "suppliers.id", Op: search.OpTerm, Values: []string{"22222222"}}}},
+		{"supplier", []search.Filter{{Field: "suppliers.id", Op: search.OpTerm, Values: []string{"11111111"}}}},
 		{"cpv exact", []search.Filter{{Field: "cpv", Op: search.OpTerm, Values: []string{"45233142-6"}}}},
 		{"cpv prefix", []search.Filter{{Field: "cpv", Op: search.OpPrefix, Values: []string{"4523", "336"}}}},
 		{"division", []search.Filter{{Field: "cpvDivision", Op: search.OpTerm, Values: []string{"30"}}}},
