@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Throwaway servers for the test suite: PostgreSQL (Debian package, private
-# cluster in a temp dir) and FerretDB (`prozorro ferretdb`, the MongoDB wire
-# protocol over that PostgreSQL). Everything is stopped and removed on exit.
+# cluster in a temp dir), FerretDB (`prozorro ferretdb`, the MongoDB wire
+# protocol over that PostgreSQL) and a single-node Elasticsearch 7.10.2
+# (.ci/elasticsearch/start.sh: a real node from Maven Central in a JVM; the first
+# run installs OpenJDK 17 and Maven if missing and downloads ~50 MB into ~/.m2).
+# Everything is stopped and removed on exit.
 #
 # usage:
 #   .ci/test-servers.sh exec CMD [ARGS...]  start servers, export the env below,
@@ -14,6 +17,8 @@
 #   PROZORRO_TEST_BIN           absolute path of the prozorro binary built here
 #   PROZORRO_TEST_POSTGRES_URL  postgres://postgres@127.0.0.1:PORT/ferretdb
 #   PROZORRO_CHROMIUM           Debian's chromium, for the auction page's browser test
+#   PROZORRO_TEST_ES_URL        http://127.0.0.1:PORT  (Elasticsearch 7.10.2, single node,
+#                               cluster health yellow at best: give indices 0 replicas for green)
 #
 # knobs (environment):
 #   PROZORRO_NEED_CC=1          also make sure a C compiler exists (go test -race needs cgo)
@@ -23,6 +28,10 @@
 #   PROZORRO_START_TIMEOUT=60   seconds to wait for each server
 #   PROZORRO_TEST_PG_PORT=N     first port to try for PostgreSQL (default: random 55432-57431)
 #   PROZORRO_TEST_MONGO_PORT=N  first port to try for FerretDB (default: random 37017-39016)
+#   PROZORRO_NO_ES=1            do not start Elasticsearch (PROZORRO_TEST_ES_URL is then
+#                               left as the caller set it, e.g. unset or your own node)
+#   PROZORRO_ES_HEAP=512m       Elasticsearch's JVM heap
+#   PROZORRO_ES_PORT=N          first port to try for Elasticsearch (9200-9299; default random)
 #
 # Needs no TTY and no stdin. Runs as root (PostgreSQL then runs as the
 # `postgres` user) or as a normal user (which then owns the cluster).
@@ -143,6 +152,14 @@ PGLOG="$TMP/pg/postgres.log"
 FDB_LOG="$TMP/ferretdb.log"
 FDB_PID=""
 PG_STARTED=0
+ES_DIR="$TMP/es"
+ES_STARTED=0
+
+stop_es() {
+	[ "$ES_STARTED" -eq 1 ] || return 0
+	ES_STARTED=0
+	bash "$ROOT/.ci/elasticsearch/start.sh" stop "$ES_DIR" || true
+}
 
 stop_ferretdb() {
 	[ -n "$FDB_PID" ] || return 0
@@ -178,6 +195,7 @@ cleanup() {
 	local st=$?
 	trap - EXIT INT TERM
 	set +e
+	stop_es
 	stop_ferretdb
 	stop_postgres
 	if [ "${PROZORRO_KEEP_TMP:-0}" = 1 ]; then
@@ -298,6 +316,17 @@ done
 [ -n "$MONGO_URI" ] || die "FerretDB did not start"
 log "FerretDB up at $MONGO_URI (log: $FDB_LOG)"
 
+# ---------------------------------------------------------------- Elasticsearch
+
+if [ "${PROZORRO_NO_ES:-0}" != 1 ]; then
+	# start.sh prints the URL once the cluster is yellow; given our pid, its
+	# watchdog stops the node should this script be killed without cleanup
+	ES_STARTED=1
+	ES_URL=$(bash "$ROOT/.ci/elasticsearch/start.sh" start "$ES_DIR" "$$") ||
+		die "Elasticsearch did not start (log: $ES_DIR/node.log; PROZORRO_NO_ES=1 skips it)"
+	export PROZORRO_TEST_ES_URL="$ES_URL"
+fi
+
 export PROZORRO_TEST_MONGO_URI="$MONGO_URI"
 export PROZORRO_TEST_BIN="$BIN"
 export PROZORRO_TEST_POSTGRES_URL="$PG_URL"
@@ -310,6 +339,9 @@ if [ "$MODE" = up ]; then
 	printf 'export PROZORRO_TEST_BIN=%q\n' "$PROZORRO_TEST_BIN"
 	printf 'export PROZORRO_TEST_POSTGRES_URL=%q\n' "$PROZORRO_TEST_POSTGRES_URL"
 	printf 'export PROZORRO_CHROMIUM=%q\n' "$PROZORRO_CHROMIUM"
+	if [ "$ES_STARTED" -eq 1 ]; then
+		printf 'export PROZORRO_TEST_ES_URL=%q\n' "$PROZORRO_TEST_ES_URL"
+	fi
 	log "servers up; press Ctrl-C (or send SIGTERM) to stop them"
 	# sleep in the background so that the traps run at once on a signal
 	while kill -0 "$FDB_PID" 2>/dev/null; do
