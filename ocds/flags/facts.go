@@ -728,3 +728,60 @@ func addUnique(list []string, s string) []string {
 	}
 	return append(list, s)
 }
+
+// intern replaces the strings of f that repeat across processes
+// (organization ids, codes, currencies) with the copies in pool, so that a
+// dataset of facts holds each once.
+func (f *Facts) intern(pool map[string]string) {
+	in := func(s *string) {
+		if *s == "" {
+			return
+		}
+		if p, ok := pool[*s]; ok {
+			*s = p
+		} else {
+			pool[*s] = *s
+		}
+	}
+	all := func(ss []string) {
+		for i := range ss {
+			in(&ss[i])
+		}
+	}
+	in(&f.Buyer)
+	in(&f.ProcuringEntity)
+	in(&f.Method)
+	in(&f.MethodDetails)
+	in(&f.Currency)
+	for i := range f.Bidders {
+		in(&f.Bidders[i].ID)
+	}
+	for i := range f.Units {
+		u := &f.Units[i]
+		for j := range u.Gaps {
+			in(&u.Gaps[j].Currency)
+			in(&u.Gaps[j].Winner)
+			in(&u.Gaps[j].RunnerUp)
+		}
+		in(&u.Winner)
+		in(&u.SoleValid)
+		all(u.Valid)
+		all(u.Identical)
+		all(u.Late)
+		all(u.LowestDisqualified)
+	}
+	for i := range f.Supplied {
+		in(&f.Supplied[i].ID)
+		all(f.Supplied[i].Codes)
+	}
+	all(f.Suppliers)
+	for i := range f.Savings {
+		in(&f.Savings[i].Currency)
+	}
+	in(&f.AllLotsWinner)
+	if p := f.Purchase; p != nil {
+		in(&p.Classification)
+		in(&p.Category)
+		in(&p.Currency)
+	}
+}

@@ -22,16 +22,25 @@ func (e *LineError) Unwrap() error { return e.Err }
 
 // ReadFacts reads compiled releases (or records) as JSON Lines and
 // extracts their facts with workers goroutines (at least 1), keeping only
-// the facts: memory is bounded by the facts plus a few batches of lines.
+// the facts: memory is bounded by the facts plus a few batches of lines,
+// and strings that repeat across facts (organization ids, codes) are held
+// once per worker.
 // Facts come back in input order. Blank lines are skipped; a bad line is
 // passed to onBad (in line order, from one goroutine; nil ignores it) and
 // skipped, as Cardinal does. The error is a read error only.
 func ReadFacts(r io.Reader, s Settings, workers int, onBad func(*LineError)) ([]Facts, error) {
 	workers = max(workers, 1)
+	// A batch's lines share one buffer, reused once the batch is parsed:
+	// the facts copy what they keep.
+	type text struct {
+		buf  []byte
+		ends []int // where each line ends in buf
+	}
+	texts := sync.Pool{New: func() any { return &text{} }}
 	type batch struct {
 		seq   int
-		first int      // line number of lines[0]
-		lines [][]byte // nil entries are blank lines
+		first int // line number of the first line
+		text  *text
 		facts []Facts
 		bad   []*LineError
 	}
@@ -41,9 +50,13 @@ func ReadFacts(r io.Reader, s Settings, workers int, onBad func(*LineError)) ([]
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
+			pool := map[string]string{}
 			for b := range in {
-				for i, l := range b.lines {
-					if l == nil {
+				start := 0
+				for i, end := range b.text.ends {
+					l := b.text.buf[start:end]
+					start = end
+					if len(bytes.TrimSpace(l)) == 0 {
 						continue
 					}
 					p, err := ParseRelease(l)
@@ -51,9 +64,13 @@ func ReadFacts(r io.Reader, s Settings, workers int, onBad func(*LineError)) ([]
 						b.bad = append(b.bad, &LineError{Line: b.first + i, Err: err})
 						continue
 					}
-					b.facts = append(b.facts, Extract(p, s))
+					f := Extract(p, s)
+					f.intern(pool)
+					b.facts = append(b.facts, f)
 				}
-				b.lines = nil
+				b.text.buf, b.text.ends = b.text.buf[:0], b.text.ends[:0]
+				texts.Put(b.text)
+				b.text = nil
 				out <- b
 			}
 		})
@@ -63,20 +80,18 @@ func ReadFacts(r io.Reader, s Settings, workers int, onBad func(*LineError)) ([]
 	go func() {
 		defer close(in)
 		br := bufio.NewReaderSize(r, 1<<20)
-		b := &batch{first: 1}
+		b := &batch{first: 1, text: texts.Get().(*text)}
 		n, seq := 0, 0
 		for {
 			line, err := readLine(br)
 			if len(line) > 0 || err == nil {
 				n++
-				if len(bytes.TrimSpace(line)) == 0 {
-					line = nil
-				}
-				b.lines = append(b.lines, line)
-				if len(b.lines) == batchLines {
+				b.text.buf = append(b.text.buf, line...)
+				b.text.ends = append(b.text.ends, len(b.text.buf))
+				if len(b.text.ends) == batchLines {
 					in <- b
 					seq++
-					b = &batch{seq: seq, first: n + 1}
+					b = &batch{seq: seq, first: n + 1, text: texts.Get().(*text)}
 				}
 			}
 			if err != nil {
@@ -86,7 +101,7 @@ func ReadFacts(r io.Reader, s Settings, workers int, onBad func(*LineError)) ([]
 				break
 			}
 		}
-		if len(b.lines) > 0 {
+		if len(b.text.ends) > 0 {
 			in <- b
 		}
 	}()
@@ -119,6 +134,7 @@ func ReadFacts(r io.Reader, s Settings, workers int, onBad func(*LineError)) ([]
 }
 
 // readLine returns the next line without its end of line, however long.
+// The line is valid until the next read.
 func readLine(br *bufio.Reader) ([]byte, error) {
 	var long []byte
 	for {
@@ -127,11 +143,9 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 			long = append(long, chunk...)
 			continue
 		}
-		var line []byte
+		line := chunk
 		if long != nil {
 			line = append(long, chunk...)
-		} else {
-			line = bytes.Clone(chunk)
 		}
 		line = bytes.TrimSuffix(line, []byte("\n"))
 		line = bytes.TrimSuffix(line, []byte("\r"))

@@ -1,8 +1,11 @@
 package flags
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -57,5 +60,35 @@ func TestReadFactsReadError(t *testing.T) {
 	r := iotest.TimeoutReader(strings.NewReader(`{"ocid":"a"}` + "\n" + strings.Repeat(" ", 2<<20)))
 	if _, err := ReadFacts(r, DefaultSettings(), 1, nil); !errors.Is(err, iotest.ErrTimeout) {
 		t.Errorf("err = %v, want the read error", err)
+	}
+}
+
+// TestShardedStats checks that summing the facts in shards gives the same
+// statistics as one pass.
+func TestShardedStats(t *testing.T) {
+	s := DefaultSettings()
+	s.R048.MinimumContractingProcesses = 2
+	s.PZ3.MinimumContractingProcesses = 2
+	facts, err := ReadFacts(strings.NewReader(string(synthetic(4000, 3))), s, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A supplier of one buyer, in processes that land in different shards.
+	for i := range 3 {
+		loyal := factsOf(t, s, rel{OCID: "loyal" + strconv.Itoa(i), Buyer: "B",
+			Awards: []award{{Status: "active", Suppliers: []string{"LOYAL"}}}})
+		facts = slices.Insert(facts, i*len(facts)/3, loyal[0])
+	}
+	one, _ := json.Marshal(computeStats(facts, s, 1))
+	for _, n := range []int{2, 7} {
+		many, _ := json.Marshal(computeStats(facts, s, n))
+		if string(many) != string(one) {
+			t.Errorf("%d shards differ from one:\n%s\n%s", n, many, one)
+		}
+	}
+	for _, key := range []string{`"R048"`, `"PZ3"`, `"R038"`, `"R025"`} {
+		if !strings.Contains(string(one), key) {
+			t.Errorf("the statistics have no %s: the comparison does not cover it", key)
+		}
 	}
 }

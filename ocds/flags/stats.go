@@ -3,9 +3,11 @@ package flags
 import (
 	"encoding/json"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/prozorro-go/prozorro/tender"
 )
@@ -73,165 +75,238 @@ type Split struct {
 
 type fraction struct{ num, den int }
 
-// ComputeStats computes the dataset statistics of facts. It is one pass
-// over the facts plus a sort per outlier indicator, and deterministic: the
-// order of facts does not change the result.
-func ComputeStats(facts []Facts, s Settings) *Stats {
-	st := &Stats{}
-	currencies := map[string]int{}
-	for i := range facts {
-		if f := &facts[i]; !excluded(f, s) {
-			st.Processes++
-			if f.Currency != "" {
-				currencies[f.Currency]++
+// tally holds the sums of one shard of the facts.
+type tally struct {
+	processes  int
+	currencies map[string]int
+	diffs      map[string][]float64 // R024, R058: by currency
+	buyers     map[string]*fraction // R038
+	entities   map[string]*fraction // R038 procuring entities
+	tenderers  map[string]*tendererTally
+	splits     map[string]*Split // PZ4
+}
+
+// tendererTally is what the dataset indicators count of one tenderer or
+// supplier.
+type tendererTally struct {
+	r025, r038 fraction
+	supplied   int             // R048: processes with classified items
+	codes      map[string]bool // R048: first-level codes
+	awarded    int             // PZ3: processes with an active award
+	buyer      string          // PZ3: the buyer of the first of them
+	manyBuyers bool
+}
+
+func newTally() *tally {
+	return &tally{currencies: map[string]int{}, diffs: map[string][]float64{}, buyers: map[string]*fraction{},
+		entities: map[string]*fraction{}, tenderers: map[string]*tendererTally{}, splits: map[string]*Split{}}
+}
+
+func (t *tally) tenderer(id string) *tendererTally {
+	tt := t.tenderers[id]
+	if tt == nil {
+		tt = &tendererTally{}
+		t.tenderers[id] = tt
+	}
+	return tt
+}
+
+func addFraction(m map[string]*fraction, id string, num, den int) {
+	if id == "" {
+		return
+	}
+	fr := m[id]
+	if fr == nil {
+		fr = &fraction{}
+		m[id] = fr
+	}
+	fr.num += num
+	fr.den += den
+}
+
+// add counts one process.
+func (t *tally) add(f *Facts, s *Settings) {
+	t.processes++
+	if f.Currency != "" {
+		t.currencies[f.Currency]++
+	}
+	if (s.R024.Enabled || s.R058.Enabled) && priceComparison(f, *s) {
+		for _, u := range f.Units {
+			for _, g := range u.Gaps {
+				t.diffs[g.Currency] = append(t.diffs[g.Currency], g.Difference)
 			}
 		}
 	}
-	st.Currency = s.Currency
+	if s.R025.Enabled {
+		for _, u := range f.Units {
+			for _, id := range u.Valid {
+				tt := t.tenderer(id)
+				tt.r025.den++
+				if id == u.Winner {
+					tt.r025.num++
+				}
+			}
+		}
+	}
+	if s.R038.Enabled && f.Submitted > 0 {
+		addFraction(t.buyers, f.Buyer, f.Disqualified, f.Submitted)
+		addFraction(t.entities, f.ProcuringEntity, f.Disqualified, f.Submitted)
+		for _, b := range f.Bidders {
+			tt := t.tenderer(b.ID)
+			tt.r038.num += b.Disqualified
+			tt.r038.den += b.Submitted
+		}
+	}
+	if s.R048.Enabled {
+		for _, sup := range f.Supplied {
+			tt := t.tenderer(sup.ID)
+			tt.supplied++
+			if tt.codes == nil {
+				tt.codes = map[string]bool{}
+			}
+			for _, c := range sup.Codes {
+				tt.codes[prefix(c, s.R048.Digits)] = true
+			}
+		}
+	}
+	if s.PZ3.Enabled {
+		for _, id := range f.Suppliers {
+			tt := t.tenderer(id)
+			if tt.awarded == 0 {
+				tt.buyer = f.Buyer
+			}
+			tt.manyBuyers = tt.manyBuyers || tt.buyer != f.Buyer || f.Buyer == ""
+			tt.awarded++
+		}
+	}
+	if s.PZ4.Enabled {
+		if key, g, ok := splitOf(f, *s); ok {
+			if sp := t.splits[key]; sp != nil {
+				sp.Total = tender.AmountFromDecimal(sp.Total.Decimal().Add(g.Total.Decimal()))
+				sp.Processes++
+			} else {
+				t.splits[key] = &g
+			}
+		}
+	}
+}
+
+// merge adds the sums of o to t.
+func (t *tally) merge(o *tally) {
+	t.processes += o.processes
+	for c, n := range o.currencies {
+		t.currencies[c] += n
+	}
+	for c, d := range o.diffs {
+		t.diffs[c] = append(t.diffs[c], d...)
+	}
+	for id, fr := range o.buyers {
+		addFraction(t.buyers, id, fr.num, fr.den)
+	}
+	for id, fr := range o.entities {
+		addFraction(t.entities, id, fr.num, fr.den)
+	}
+	for id, ot := range o.tenderers {
+		tt := t.tenderers[id]
+		if tt == nil {
+			t.tenderers[id] = ot
+			continue
+		}
+		tt.r025.num += ot.r025.num
+		tt.r025.den += ot.r025.den
+		tt.r038.num += ot.r038.num
+		tt.r038.den += ot.r038.den
+		tt.supplied += ot.supplied
+		for c := range ot.codes {
+			if tt.codes == nil {
+				tt.codes = map[string]bool{}
+			}
+			tt.codes[c] = true
+		}
+		if ot.awarded > 0 {
+			if tt.awarded == 0 {
+				tt.buyer, tt.manyBuyers = ot.buyer, ot.manyBuyers
+			} else {
+				tt.manyBuyers = tt.manyBuyers || ot.manyBuyers || tt.buyer != ot.buyer
+			}
+			tt.awarded += ot.awarded
+		}
+	}
+	for key, sp := range o.splits {
+		if mine := t.splits[key]; mine != nil {
+			mine.Total = tender.AmountFromDecimal(mine.Total.Decimal().Add(sp.Total.Decimal()))
+			mine.Processes += sp.Processes
+		} else {
+			t.splits[key] = sp
+		}
+	}
+}
+
+// ComputeStats computes the dataset statistics of facts: the facts are
+// summed in parallel shards (GOMAXPROCS), then one sort per outlier
+// indicator. The result is deterministic: neither the order of facts nor
+// the sharding changes it.
+func ComputeStats(facts []Facts, s Settings) *Stats {
+	shards := runtime.GOMAXPROCS(0)
+	if len(facts) < 20_000 {
+		shards = 1
+	}
+	return computeStats(facts, s, shards)
+}
+
+func computeStats(facts []Facts, s Settings, shards int) *Stats {
+	tallies := make([]*tally, shards)
+	var wg sync.WaitGroup
+	for i := range shards {
+		wg.Go(func() {
+			t := newTally()
+			for j := i * len(facts) / shards; j < (i+1)*len(facts)/shards; j++ {
+				if f := &facts[j]; !excluded(f, s) {
+					t.add(f, &s)
+				}
+			}
+			tallies[i] = t
+		})
+	}
+	wg.Wait()
+	t := tallies[0]
+	for _, o := range tallies[1:] {
+		t.merge(o)
+	}
+
+	st := &Stats{Processes: t.processes, Currency: s.Currency}
 	if st.Currency == "" {
 		best := 0
-		for c, n := range currencies {
+		for c, n := range t.currencies {
 			if n > best || n == best && c < st.Currency {
 				st.Currency, best = c, n
 			}
 		}
 	}
-
-	var diffs []float64
-	r025 := map[string]fraction{}
-	r038 := map[string]map[string]fraction{ScopeBuyer: {}, ScopeProcuringEntity: {}, ScopeTenderer: {}}
-	type variety struct {
-		processes int
-		codes     map[string]bool
-	}
-	r048 := map[string]*variety{}
-	type clientele struct {
-		processes int
-		buyer     string
-		many      bool
-	}
-	pz3 := map[string]*clientele{}
-	splits := map[string]*Split{}
-
-	for i := range facts {
-		f := &facts[i]
-		if excluded(f, s) {
-			continue
-		}
-		if (s.R024.Enabled || s.R058.Enabled) && priceComparison(f, s) {
-			for _, u := range f.Units {
-				if g, ok := gapIn(u, st.Currency); ok {
-					diffs = append(diffs, g.Difference)
-				}
-			}
-		}
-		if s.R025.Enabled {
-			for _, u := range f.Units {
-				for _, id := range u.Valid {
-					fr := r025[id]
-					fr.den++
-					if id == u.Winner {
-						fr.num++
-					}
-					r025[id] = fr
-				}
-			}
-		}
-		if s.R038.Enabled && f.Submitted > 0 {
-			add := func(scope, id string, num, den int) {
-				if id != "" {
-					fr := r038[scope][id]
-					r038[scope][id] = fraction{fr.num + num, fr.den + den}
-				}
-			}
-			add(ScopeBuyer, f.Buyer, f.Disqualified, f.Submitted)
-			add(ScopeProcuringEntity, f.ProcuringEntity, f.Disqualified, f.Submitted)
-			for _, b := range f.Bidders {
-				add(ScopeTenderer, b.ID, b.Disqualified, b.Submitted)
-			}
-		}
-		if s.R048.Enabled {
-			for _, sup := range f.Supplied {
-				v := r048[sup.ID]
-				if v == nil {
-					v = &variety{codes: map[string]bool{}}
-					r048[sup.ID] = v
-				}
-				v.processes++
-				for _, c := range sup.Codes {
-					v.codes[prefix(c, s.R048.Digits)] = true
-				}
-			}
-		}
-		if s.PZ3.Enabled {
-			for _, id := range f.Suppliers {
-				c := pz3[id]
-				if c == nil {
-					c = &clientele{buyer: f.Buyer}
-					pz3[id] = c
-				}
-				c.processes++
-				c.many = c.many || c.buyer != f.Buyer || f.Buyer == ""
-			}
-		}
-		if s.PZ4.Enabled {
-			if key, g, ok := splitOf(f, s); ok {
-				if sp := splits[key]; sp != nil {
-					sp.Total = tender.AmountFromDecimal(sp.Total.Decimal().Add(g.Total.Decimal()))
-					sp.Processes++
-				} else {
-					splits[key] = &g
-				}
-			}
-		}
-	}
-
 	if s.R024.Enabled {
-		st.R024 = lowFence(diffs, s.R024.Threshold)
+		st.R024 = lowFence(t.diffs[st.Currency], s.R024.Threshold)
 	}
 	if s.R058.Enabled {
-		st.R058 = highFence(diffs, s.R058.Threshold)
+		st.R058 = highFence(t.diffs[st.Currency], s.R058.Threshold)
 	}
 	if s.R025.Enabled {
-		st.computeR025(r025, s)
+		st.computeR025(t, s)
 	}
 	if s.R038.Enabled {
-		st.computeR038(r038, s)
+		st.computeR038(t, s)
 	}
 	if s.R048.Enabled {
-		lengths := map[string]float64{}
-		codes := map[string][]string{}
-		for id, v := range r048 {
-			if v.processes >= s.R048.MinimumContractingProcesses {
-				lengths[id] = float64(len(v.codes))
-				for c := range v.codes {
-					codes[id] = append(codes[id], c)
-				}
-			}
-		}
-		var fixed *float64
-		if s.R048.Threshold != nil {
-			t := float64(*s.R048.Threshold)
-			fixed = &t
-		}
-		st.R048 = highFence(values(lengths), fixed)
-		for id, n := range lengths {
-			// Cardinal applies no guard here: with Q1 = Q3 everyone at the fence is flagged.
-			if n >= st.R048.Upper {
-				slices.Sort(codes[id])
-				st.flag(ScopeTenderer, id, "R048", Result{Value: n, Denominator: r048[id].processes, Codes: codes[id]})
-			}
-		}
+		st.computeR048(t, s)
 	}
 	if s.PZ3.Enabled {
-		for id, c := range pz3 {
-			if !c.many && c.processes >= s.PZ3.MinimumContractingProcesses {
-				st.flag(ScopeTenderer, id, "PZ3", Result{Value: float64(c.processes), Denominator: c.processes, Buyer: c.buyer})
+		for id, tt := range t.tenderers {
+			if tt.awarded > 0 && !tt.manyBuyers && tt.awarded >= s.PZ3.MinimumContractingProcesses {
+				st.flag(ScopeTenderer, id, "PZ3", Result{Value: float64(tt.awarded), Denominator: tt.awarded, Buyer: tt.buyer})
 			}
 		}
 	}
 	if s.PZ4.Enabled {
-		for key, sp := range splits {
+		for key, sp := range t.splits {
 			if sp.Processes < 2 || sp.Total.Decimal().LessThan(sp.Threshold.Decimal()) {
 				continue
 			}
@@ -249,12 +324,13 @@ func ComputeStats(facts []Facts, s Settings) *Stats {
 	return st
 }
 
-func (st *Stats) computeR025(r025 map[string]fraction, s Settings) {
-	dens := make([]float64, 0, len(r025))
-	ratios := make([]float64, 0, len(r025))
-	for _, fr := range r025 {
-		dens = append(dens, float64(fr.den))
-		ratios = append(ratios, float64(fr.num)/float64(fr.den))
+func (st *Stats) computeR025(t *tally, s Settings) {
+	var dens, ratios []float64
+	for _, tt := range t.tenderers {
+		if fr := tt.r025; fr.den > 0 {
+			dens = append(dens, float64(fr.den))
+			ratios = append(ratios, float64(fr.num)/float64(fr.den))
+		}
 	}
 	fence := lowFence(ratios, s.R025.Threshold)
 	slices.Sort(dens)
@@ -263,7 +339,11 @@ func (st *Stats) computeR025(r025 map[string]fraction, s Settings) {
 	if !fence.lowTest() {
 		return
 	}
-	for id, fr := range r025 {
+	for id, tt := range t.tenderers {
+		fr := tt.r025
+		if fr.den == 0 {
+			continue
+		}
 		ratio := float64(fr.num) / float64(fr.den)
 		if float64(fr.den) >= fence.Upper && ratio <= fence.Lower {
 			st.flag(ScopeTenderer, id, "R025", Result{Value: ratio, Numerator: fr.num, Denominator: fr.den})
@@ -271,35 +351,71 @@ func (st *Stats) computeR025(r025 map[string]fraction, s Settings) {
 	}
 }
 
-func (st *Stats) computeR038(r038 map[string]map[string]fraction, s Settings) {
-	for _, scope := range []string{ScopeBuyer, ScopeProcuringEntity, ScopeTenderer} {
-		minimum := s.R038.MinimumContractingProcesses
-		if scope == ScopeTenderer {
-			minimum = s.R038.MinimumSubmittedBids
+func (st *Stats) computeR038(t *tally, s Settings) {
+	tenderers := make(map[string]*fraction, len(t.tenderers))
+	for id, tt := range t.tenderers {
+		if tt.r038.den > 0 {
+			tenderers[id] = &tt.r038
 		}
-		ratios := map[string]float64{}
-		for id, fr := range r038[scope] {
-			if fr.den >= minimum {
-				ratios[id] = float64(fr.num) / float64(fr.den)
+	}
+	for _, g := range []struct {
+		scope   string
+		m       map[string]*fraction
+		minimum int
+	}{
+		{ScopeBuyer, t.buyers, s.R038.MinimumContractingProcesses},
+		{ScopeProcuringEntity, t.entities, s.R038.MinimumContractingProcesses},
+		{ScopeTenderer, tenderers, s.R038.MinimumSubmittedBids},
+	} {
+		var ratios []float64
+		for _, fr := range g.m {
+			if fr.den >= g.minimum {
+				ratios = append(ratios, float64(fr.num)/float64(fr.den))
 			}
 		}
 		if len(ratios) == 0 {
 			continue
 		}
-		fence := highFence(values(ratios), s.R038.Threshold)
+		fence := highFence(ratios, s.R038.Threshold)
 		if st.R038 == nil {
 			st.R038 = map[string]*Fence{}
 		}
-		st.R038[scope] = fence
+		st.R038[g.scope] = fence
 		// A ratio is never negative: a fence of 0 would flag everyone.
 		if !(fence.Upper > 0) {
 			continue
 		}
-		for id, ratio := range ratios {
-			if ratio >= fence.Upper {
-				fr := r038[scope][id]
-				st.flag(scope, id, "R038", Result{Value: ratio, Numerator: fr.num, Denominator: fr.den})
+		for id, fr := range g.m {
+			if ratio := float64(fr.num) / float64(fr.den); fr.den >= g.minimum && ratio >= fence.Upper {
+				st.flag(g.scope, id, "R038", Result{Value: ratio, Numerator: fr.num, Denominator: fr.den})
 			}
+		}
+	}
+}
+
+func (st *Stats) computeR048(t *tally, s Settings) {
+	var lengths []float64
+	for _, tt := range t.tenderers {
+		if tt.supplied > 0 && tt.supplied >= s.R048.MinimumContractingProcesses {
+			lengths = append(lengths, float64(len(tt.codes)))
+		}
+	}
+	var fixed *float64
+	if s.R048.Threshold != nil {
+		v := float64(*s.R048.Threshold)
+		fixed = &v
+	}
+	st.R048 = highFence(lengths, fixed)
+	for id, tt := range t.tenderers {
+		n := float64(len(tt.codes))
+		// Cardinal applies no guard here: with Q1 = Q3 everyone at the fence is flagged.
+		if tt.supplied > 0 && tt.supplied >= s.R048.MinimumContractingProcesses && n >= st.R048.Upper {
+			codes := make([]string, 0, len(tt.codes))
+			for c := range tt.codes {
+				codes = append(codes, c)
+			}
+			slices.Sort(codes)
+			st.flag(ScopeTenderer, id, "R048", Result{Value: n, Denominator: tt.supplied, Codes: codes})
 		}
 	}
 }
@@ -391,14 +507,6 @@ func quantile(sorted []float64, tau float64) float64 {
 	}
 	a, b := sorted[hf-1], sorted[hf]
 	return a + (h-float64(hf))*(b-a)
-}
-
-func values(m map[string]float64) []float64 {
-	out := make([]float64, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
-	}
-	return out
 }
 
 // prefix returns the first n characters of s.
