@@ -210,7 +210,8 @@ func decodeRelease(raw json.RawMessage) (*ocds.Release, error) {
 }
 
 // clean removes, in place, values the typed release cannot hold: amounts
-// that are not numbers and dates that are not RFC 3339.
+// that are not numbers (and the values left without one), and dates that
+// are neither RFC 3339 nor one of the forms lenientDate reads.
 func clean(v any) {
 	switch x := v.(type) {
 	case map[string]any:
@@ -235,10 +236,14 @@ func clean(v any) {
 						delete(x, k)
 					}
 				}
-			case k == "value" && e == nil:
-				delete(x, k)
 			default:
 				clean(e)
+			}
+		}
+		// A value whose amount was dropped (or never given) is no value.
+		if v, ok := x["value"]; ok {
+			if vm, isMap := v.(map[string]any); !isMap || vm["amount"] == nil {
+				delete(x, "value")
 			}
 		}
 	case []any:
