@@ -13,12 +13,18 @@
 //	fl := flags.Evaluate(f, stats, s)     // the flags concerning one process, with evidence
 //	report := flags.Indicators(all, s)    // Cardinal's `indicators` JSON for the dataset
 //
+// ReadFacts does the first two steps in parallel over a JSON Lines stream;
+// Settings come from DefaultSettings or a Cardinal settings.ini
+// (LoadSettings).
+//
 // Cardinal's rules kept here: cancelled tenders (tender.status) and the
 // procurementMethodDetails of the exclusions setting are left out of every
 // indicator; bid prices are compared in one main currency; outlier fences
 // are Q1 − 1.5·IQR or Q3 + 1.5·IQR with R-8 quartiles (Rust statrs), unless
-// a fixed threshold is set; an outlier indicator is skipped when its fence
-// would flag most of the dataset (Q1 = 0 or a fence ≤ 0).
+// a fixed threshold is set; as the ratios are never negative, R024 and
+// R025 are skipped when Q1 or the lower fence is 0 (or less), and R038 and
+// R058 when the upper fence is 0, which would flag most of the dataset
+// (R048 has no such guard in Cardinal, nor here).
 //
 // Where this package departs from Cardinal (each is documented where it
 // happens): bids and awards that name lots (relatedLots, as in ProZorro)

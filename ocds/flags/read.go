@@ -16,8 +16,10 @@ type LineError struct {
 	Err  error
 }
 
+// Error says which line and why.
 func (e *LineError) Error() string { return "line " + strconv.Itoa(e.Line) + ": " + e.Err.Error() }
 
+// Unwrap returns the parse error, for errors.Is(err, ErrNoOCID).
 func (e *LineError) Unwrap() error { return e.Err }
 
 // ReadFacts reads compiled releases (or records) as JSON Lines and
