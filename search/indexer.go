@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -252,8 +253,9 @@ func (ix *Indexer) Build(ctx context.Context, t *tender.Tender) (*TenderDoc, []*
 }
 
 // Reindex rebuilds both indexes from the whole feed into new physical
-// indexes while the old ones serve, swaps them in at once, and then replays
-// the changes that reached the feed during the swap. It returns how many
+// indexes while the old ones serve, carries imported documents (not in the
+// feed) over from the old ones, swaps them in at once, and then replays the
+// changes that reached the feed during the swap. It returns how many
 // tenders it indexed.
 func (ix *Indexer) Reindex(ctx context.Context) (int, error) {
 	ix.defaults()
@@ -262,6 +264,9 @@ func (ix *Indexer) Reindex(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	n, end, err := ix.walk(ctx, rb, "")
+	if err == nil {
+		err = ix.carryOver(ctx, rb)
+	}
 	if err != nil {
 		_ = rb.Abort(context.WithoutCancel(ctx))
 		return n, err
@@ -274,6 +279,41 @@ func (ix *Indexer) Reindex(ctx context.Context) (int, error) {
 	// indexes; replay them into the new ones (stale repeats are skipped).
 	m, _, err := ix.walk(ctx, ix.Backend, end)
 	return n + m, err
+}
+
+// carryOver copies the documents that are not ours (imported from other
+// publishers: they are not in the feed) from the live indexes into rb.
+func (ix *Indexer) carryOver(ctx context.Context, rb Rebuild) error {
+	for _, idx := range Indexes {
+		q := Query{Index: idx, Sort: SortDate, Size: 1000}
+		for {
+			r, err := ix.Backend.Search(ctx, q)
+			if err != nil {
+				return fmt.Errorf("carrying imported documents over: %w", err)
+			}
+			var docs []Doc
+			for _, h := range r.Hits {
+				var d struct {
+					ID      string `json:"id"`
+					Source  string `json:"source"`
+					Version int64  `json:"version"`
+				}
+				if json.Unmarshal(h, &d) == nil && d.Source != SourceLocal {
+					docs = append(docs, Doc{ID: d.ID, Version: d.Version, Body: h})
+				}
+			}
+			if len(docs) > 0 {
+				if err := rb.Put(ctx, idx, docs); err != nil {
+					return err
+				}
+			}
+			if r.Next == "" {
+				break
+			}
+			q.After = r.Next
+		}
+	}
+	return nil
 }
 
 // walk indexes every tender of the feed from cursor to its end into w and
