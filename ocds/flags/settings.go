@@ -230,10 +230,37 @@ func (s *Settings) toggles() []*Toggle {
 
 // toggle returns the toggle of the indicator code, or nil.
 func (s *Settings) toggle(code string) *Toggle {
-	for i, c := range catalogue {
-		if c.Code == code {
-			return s.toggles()[i]
-		}
+	switch code {
+	case "R003":
+		return &s.R003.Toggle
+	case "R018":
+		return &s.R018.Toggle
+	case "R024":
+		return &s.R024.Toggle
+	case "R025":
+		return &s.R025.Toggle
+	case "R028":
+		return &s.R028
+	case "R030":
+		return &s.R030
+	case "R035":
+		return &s.R035.Toggle
+	case "R036":
+		return &s.R036
+	case "R038":
+		return &s.R038.Toggle
+	case "R048":
+		return &s.R048.Toggle
+	case "R058":
+		return &s.R058.Toggle
+	case "PZ1":
+		return &s.PZ1.Toggle
+	case "PZ2":
+		return &s.PZ2.Toggle
+	case "PZ3":
+		return &s.PZ3.Toggle
+	case "PZ4":
+		return &s.PZ4.Toggle
 	}
 	return nil
 }

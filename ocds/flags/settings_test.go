@@ -245,3 +245,12 @@ func TestQuantileMatchesStatrs(t *testing.T) {
 		t.Errorf("quantile of one value = %v", got)
 	}
 }
+
+func TestTogglesFollowTheCatalogue(t *testing.T) {
+	s := DefaultSettings()
+	for i, tg := range s.toggles() {
+		if s.toggle(catalogue[i].Code) != tg {
+			t.Errorf("toggle(%s) is not toggles()[%d]", catalogue[i].Code, i)
+		}
+	}
+}
