@@ -5,7 +5,9 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -166,5 +168,56 @@ func eventually(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting: %s", what)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestIndexerKilled runs a separate `prozorro indexer` that takes every feed
+// partition, SIGKILLs it, and checks that serve's indexer takes the
+// partitions over from the saved cursors: nothing is lost.
+func TestIndexerKilled(t *testing.T) {
+	es := esURL(t)
+	db, prefix := mongotest.DatabaseName(), randomPrefix()
+	common := []string{"PROZORRO_MONGO_URI=" + mongotest.URI(t), "PROZORRO_MONGO_DATABASE=" + db,
+		"PROZORRO_ELASTICSEARCH_URL=" + es, "PROZORRO_SEARCH_INDEX_PREFIX=" + prefix,
+		"PROZORRO_SEARCH_PARTITIONS=4", "PROZORRO_SEARCH_LEASE=2s"}
+
+	ix := exec.Command(binary(t), "indexer")
+	ix.Dir = t.TempDir()
+	ix.Env = append(append(os.Environ(), common...), "PROZORRO_SEARCH_INDEXER_ID=separate")
+	var ixLog syncBuffer
+	ix.Stderr = &ixLog
+	if err := ix.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ix.Process.Kill(); _ = ix.Wait() })
+	eventually(t, "the separate indexer holds all four partitions", func() bool {
+		return strings.Count(ixLog.String(), "partition taken") == 4
+	})
+
+	base := startServer(t, append(common, "PROZORRO_SEARCH_INDEXER_ID=serve")...)
+	a := newActors(t, base)
+	tids := func() []string {
+		var out []string
+		for range 3 {
+			id, token := a.create(t, procTender(tender.ProcReporting, 172800, false))
+			d := a.publish(t, id, token, tender.ProcReporting, 172800)
+			out = append(out, str(d["tenderID"]))
+		}
+		return out
+	}
+	searchable := func(tid string) bool {
+		r := a.public.do("GET", "/search/tenders?tid="+url.QueryEscape(tid), nil)
+		return r.Status == 200 && len(list(r.Body["data"])) == 1
+	}
+	for _, tid := range tids() {
+		eventually(t, tid+" indexed by the separate indexer", func() bool { return searchable(tid) })
+	}
+
+	if err := ix.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = ix.Wait()
+	for _, tid := range tids() {
+		eventually(t, tid+" indexed after the kill", func() bool { return searchable(tid) })
 	}
 }
