@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"mime"
 	"net/http"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 
 	"github.com/prozorro-go/prozorro/auction"
 	"github.com/prozorro-go/prozorro/tender"
+	tenderapi "github.com/prozorro-go/prozorro/tender/api"
 )
 
 // Config is what the auction's HTTP layer needs beside the service.
@@ -67,7 +66,7 @@ func (s *server) routes() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.Use(s.recover)
+	r.Use(tenderapi.Recover(s.log, func(c *gin.Context, err error) { fail(c, s.log, err) }))
 	r.NoRoute(func(c *gin.Context) {
 		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
 			fail(c, s.log, newError(http.StatusNotFound, "url", "path", "Not Found"))
@@ -92,22 +91,6 @@ func (s *server) routes() *gin.Engine {
 	g.GET("/:id/events", s.events)
 	g.POST("/:id/bids", s.api(s.postBid))
 	return r
-}
-
-// recover turns a panic into a 500; the stack goes to the log only.
-func (s *server) recover(c *gin.Context) {
-	defer func() {
-		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
-			s.log.Error("panic", "path", c.Request.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-			if !c.Writer.Written() {
-				fail(c, s.log, fmt.Errorf("panic: %v", v))
-			}
-		}
-	}()
-	c.Next()
 }
 
 // api adapts a JSON endpoint: its error goes out in ProZorro's shape.

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/prozorro-go/prozorro/ocds"
 	"github.com/prozorro-go/prozorro/ocds/merge"
 	"github.com/prozorro-go/prozorro/tender"
+	tenderapi "github.com/prozorro-go/prozorro/tender/api"
 )
 
 // Prefix is the URL prefix of every route, the tender API's.
@@ -53,15 +53,8 @@ func New(store Store, cfg Config, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ocds api: %w", err)
 	}
-	gin.SetMode(gin.ReleaseMode)
 	s := &Server{store: store, cfg: cfg, merger: m, log: log}
-	r := gin.New()
-	r.HandleMethodNotAllowed = true
-	r.Use(s.recover)
-	r.NoRoute(func(c *gin.Context) { s.fail(c, &httpError{http.StatusNotFound, "url", "path", "Not Found"}) })
-	r.NoMethod(func(c *gin.Context) {
-		s.fail(c, &httpError{http.StatusMethodNotAllowed, "url", "method", "Method not allowed"})
-	})
+	r := tenderapi.NewEngine(log, s.fail)
 	g := r.Group(Prefix)
 	g.GET("/tenders/:id", s.handle(s.current))
 	g.GET("/tenders/:id/ocds/releases", s.handle(s.releases))
@@ -114,20 +107,9 @@ func (s *Server) handle(h func(c *gin.Context) error) gin.HandlerFunc {
 	}
 }
 
-func (s *Server) base(c *gin.Context) string {
-	if s.cfg.BaseURL != "" {
-		return strings.TrimSuffix(s.cfg.BaseURL, "/")
-	}
-	scheme := "http"
-	if c.Request.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + c.Request.Host
-}
-
 // uri is the public URL of this request, the package's uri.
 func (s *Server) uri(c *gin.Context) string {
-	u := s.base(c) + c.Request.URL.Path
+	u := tenderapi.BaseURL(c, s.cfg.BaseURL) + c.Request.URL.Path
 	if q := c.Request.URL.RawQuery; q != "" {
 		u += "?" + q
 	}
@@ -155,7 +137,7 @@ func (s *Server) tenderReleases(ctx context.Context, id string) ([]ocds.Release,
 // latest release, the current public state.
 func (s *Server) current(c *gin.Context) error {
 	if c.Query("opt_schema") != "ocds" {
-		return &httpError{http.StatusNotFound, "url", "path", "Not Found"}
+		return tenderapi.NewStatusError(http.StatusNotFound, "url", "path", "Not Found")
 	}
 	rels, err := s.tenderReleases(c, c.Param("id"))
 	if err != nil {
@@ -219,14 +201,14 @@ func (s *Server) feed(c *gin.Context) error {
 	if l := c.Query("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil {
-			return &httpError{http.StatusUnprocessableEntity, "query", "limit", "Must be an integer"}
+			return tenderapi.NewStatusError(http.StatusUnprocessableEntity, "query", "limit", "Must be an integer")
 		}
 		q.Limit = min(max(n, 1), 1000)
 	}
 	switch q.Mode {
 	case tender.FeedReal, tender.FeedTest, tender.FeedAll:
 	default:
-		return &httpError{http.StatusUnprocessableEntity, "query", "mode", "Value must be one of: test, _all_"}
+		return tenderapi.NewStatusError(http.StatusUnprocessableEntity, "query", "mode", "Value must be one of: test, _all_")
 	}
 	// Skip tender-feed pages that give no release, so an empty page means
 	// the end of the feed and nothing else.
@@ -280,21 +262,5 @@ func (s *Server) pageLink(c *gin.Context, offset string, descending bool) pageLi
 		v.Set("descending", "1")
 	}
 	path := Prefix + "/ocds/releases?" + v.Encode()
-	return pageLink{Offset: offset, Path: path, URI: s.base(c) + path}
-}
-
-// recover turns a panic into a 500; the stack goes to the log only.
-func (s *Server) recover(c *gin.Context) {
-	defer func() {
-		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
-			s.log.Error("panic", "path", c.Request.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-			if !c.Writer.Written() {
-				s.fail(c, fmt.Errorf("panic: %v", v))
-			}
-		}
-	}()
-	c.Next()
+	return pageLink{Offset: offset, Path: path, URI: tenderapi.BaseURL(c, s.cfg.BaseURL) + path}
 }

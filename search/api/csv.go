@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/prozorro-go/prozorro/search"
+	tenderapi "github.com/prozorro-go/prozorro/tender/api"
 )
 
 // table is the CSV layout of one index: the header, the document fields a
@@ -112,8 +113,8 @@ func (s *Server) export(c *gin.Context, q search.Query) {
 		return
 	}
 	if res.Total > s.cfg.MaxExportRows {
-		s.fail(c, &httpError{http.StatusUnprocessableEntity, "query", "format",
-			fmt.Sprintf("The result has %d rows; a CSV export takes at most %d: narrow the filters", res.Total, s.cfg.MaxExportRows)})
+		s.fail(c, tenderapi.NewStatusError(http.StatusUnprocessableEntity, "query", "format",
+			fmt.Sprintf("The result has %d rows; a CSV export takes at most %d: narrow the filters", res.Total, s.cfg.MaxExportRows)))
 		return
 	}
 	w := csv.NewWriter(c.Writer)

@@ -11,6 +11,7 @@ import (
 	"github.com/prozorro-go/prozorro/ocds/flags"
 	"github.com/prozorro-go/prozorro/search"
 	"github.com/prozorro-go/prozorro/tender"
+	tenderapi "github.com/prozorro-go/prozorro/tender/api"
 )
 
 // Risks is what GET /tenders/{id}/risks needs: the stored tenders and the
@@ -54,7 +55,7 @@ func (s *Server) risks(c *gin.Context) {
 	rk := s.cfg.Risks
 	t, err := rk.Load(c.Request.Context(), c.Param("id"))
 	if tender.ErrorCode(err) == tender.CodeNotFound {
-		s.fail(c, &httpError{http.StatusNotFound, "url", "tender_id", "Not Found"})
+		s.fail(c, tenderapi.NewStatusError(http.StatusNotFound, "url", "tender_id", "Not Found"))
 		return
 	}
 	if err != nil {
@@ -63,7 +64,7 @@ func (s *Server) risks(c *gin.Context) {
 	}
 	rel, ok := ocds.Current(t, rk.OCDS)
 	if !ok {
-		s.fail(c, &httpError{http.StatusNotFound, "url", "tender_id", "Not Found"})
+		s.fail(c, tenderapi.NewStatusError(http.StatusNotFound, "url", "tender_id", "Not Found"))
 		return
 	}
 	a, err := rk.Risk.Assess(c.Request.Context(), &rel)

@@ -5,17 +5,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
-	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/prozorro-go/prozorro/search"
+	tenderapi "github.com/prozorro-go/prozorro/tender/api"
 )
 
 // Prefix is the URL prefix of every route, the tender API's.
@@ -70,15 +68,8 @@ func New(b search.Backend, cfg Config, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	gin.SetMode(gin.ReleaseMode)
 	s := &Server{backend: b, cfg: cfg, log: log}
-	r := gin.New()
-	r.HandleMethodNotAllowed = true
-	r.Use(cors, s.recover)
-	r.NoRoute(func(c *gin.Context) { s.fail(c, &httpError{http.StatusNotFound, "url", "path", "Not Found"}) })
-	r.NoMethod(func(c *gin.Context) {
-		s.fail(c, &httpError{http.StatusMethodNotAllowed, "url", "method", "Method not allowed"})
-	})
+	r := tenderapi.NewEngine(log, s.fail, cors)
 	g := r.Group(Prefix)
 	g.GET("/search/tenders", s.handle(search.Tenders))
 	g.GET("/search/contracts", s.handle(search.Contracts))
@@ -119,7 +110,7 @@ func (s *Server) handle(idx search.Index) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		v, err := url.ParseQuery(c.Request.URL.RawQuery)
 		if err != nil {
-			s.fail(c, &httpError{http.StatusBadRequest, "url", "query", "Malformed query string: " + err.Error()})
+			s.fail(c, tenderapi.NewStatusError(http.StatusBadRequest, "url", "query", "Malformed query string: "+err.Error()))
 			return
 		}
 		q, format, err := search.ParseQuery(idx, v)
@@ -167,7 +158,7 @@ func (s *Server) search(ctx context.Context, q search.Query) (*search.Result, er
 		return res, nil
 	}
 	if errors.Is(err, search.ErrBadCursor) {
-		return nil, &httpError{http.StatusBadRequest, "query", "search_after", "Invalid cursor: start again without search_after"}
+		return nil, tenderapi.NewStatusError(http.StatusBadRequest, "query", "search_after", "Invalid cursor: start again without search_after")
 	}
 	return nil, &unavailable{err}
 }
@@ -193,17 +184,6 @@ func public(hit json.RawMessage) json.RawMessage {
 	return out
 }
 
-func (s *Server) base(c *gin.Context) string {
-	if s.cfg.BaseURL != "" {
-		return strings.TrimSuffix(s.cfg.BaseURL, "/")
-	}
-	scheme := "http"
-	if c.Request.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + c.Request.Host
-}
-
 // nextURI is this request's URL with the cursor and without an offset.
 func (s *Server) nextURI(c *gin.Context, v url.Values, cursor string) string {
 	next := url.Values{}
@@ -213,21 +193,5 @@ func (s *Server) nextURI(c *gin.Context, v url.Values, cursor string) string {
 		}
 	}
 	next.Set("search_after", cursor)
-	return s.base(c) + c.Request.URL.Path + "?" + next.Encode()
-}
-
-// recover turns a panic into a 500; the stack goes to the log only.
-func (s *Server) recover(c *gin.Context) {
-	defer func() {
-		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
-			s.log.Error("panic", "path", c.Request.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-			if !c.Writer.Written() {
-				s.fail(c, fmt.Errorf("panic: %v", v))
-			}
-		}
-	}()
-	c.Next()
+	return tenderapi.BaseURL(c, s.cfg.BaseURL) + c.Request.URL.Path + "?" + next.Encode()
 }

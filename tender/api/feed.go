@@ -21,7 +21,7 @@ var feedFields = map[string]bool{
 }
 
 func queryError(name, description string) error {
-	return &httpError{http.StatusUnprocessableEntity, []tender.FieldError{{Location: "query", Name: name, Description: description}}}
+	return NewStatusError(http.StatusUnprocessableEntity, "query", name, description)
 }
 
 // feed serves GET /tenders: public tenders in the order of their last change,

@@ -8,7 +8,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
-	"runtime/debug"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -35,20 +35,11 @@ type server struct {
 
 // New returns the HTTP handler of the tender API.
 func New(svc *tender.Service, cfg Config, log *slog.Logger) http.Handler {
-	gin.SetMode(gin.ReleaseMode)
 	s := &server{svc: svc, platforms: cfg.Platforms, maxBody: cfg.MaxBody, baseURL: cfg.BaseURL, log: log}
 	if s.maxBody <= 0 {
 		s.maxBody = 1 << 20
 	}
-	r := gin.New()
-	r.HandleMethodNotAllowed = true
-	r.Use(s.recover)
-	r.NoRoute(func(c *gin.Context) {
-		fail(c, log, &httpError{http.StatusNotFound, []tender.FieldError{{Location: "url", Name: "path", Description: "Not Found"}}})
-	})
-	r.NoMethod(func(c *gin.Context) {
-		fail(c, log, &httpError{http.StatusMethodNotAllowed, []tender.FieldError{{Location: "url", Name: "method", Description: "Method not allowed"}}})
-	})
+	r := NewEngine(log, func(c *gin.Context, err error) { Fail(c, log, err) })
 	g := r.Group(Prefix)
 	g.GET("/health", func(c *gin.Context) { c.PureJSON(http.StatusOK, gin.H{"data": gin.H{"status": "ok"}}) })
 	g.GET("/tenders", s.handle(s.feed))
@@ -95,23 +86,6 @@ func New(svc *tender.Service, cfg Config, log *slog.Logger) http.Handler {
 	return r
 }
 
-// recover turns a panic into a 500 in ProZorro's error shape; the stack goes
-// to the log only.
-func (s *server) recover(c *gin.Context) {
-	defer func() {
-		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
-			s.log.Error("panic", "path", c.Request.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-			if !c.Writer.Written() {
-				fail(c, s.log, fmt.Errorf("panic: %v", v))
-			}
-		}
-	}()
-	c.Next()
-}
-
 // handler is one endpoint: it gets the authenticated actor.
 type handler func(c *gin.Context, actor tender.Actor) error
 
@@ -122,7 +96,7 @@ func (s *server) handle(h handler) gin.HandlerFunc {
 			err = h(c, actor)
 		}
 		if err != nil {
-			fail(c, s.log, err)
+			Fail(c, s.log, err)
 		}
 	}
 }
@@ -175,6 +149,20 @@ func (s *server) decode(c *gin.Context, actor *tender.Actor, dst any) (*envelope
 		return nil, decodeError(err, "")
 	}
 	return &env, nil
+}
+
+// BaseURL is the scheme and host that links in answers start with: base, the
+// configured public URL, without a trailing slash when set, else the scheme
+// and host this request came to.
+func BaseURL(c *gin.Context, base string) string {
+	if base != "" {
+		return strings.TrimSuffix(base, "/")
+	}
+	scheme := "http"
+	if c.Request.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + c.Request.Host
 }
 
 func (s *server) tenderURL(c *gin.Context, id string) string {
@@ -276,7 +264,7 @@ func (s *server) historical(c *gin.Context, actor tender.Actor) error {
 	var n int64
 	if h := c.GetHeader("X-Revision-N"); h != "" {
 		if _, err := fmt.Sscan(h, &n); err != nil || n < 1 {
-			return &httpError{http.StatusUnprocessableEntity, []tender.FieldError{{Location: "header", Name: "X-Revision-N", Description: "Must be a positive integer"}}}
+			return NewStatusError(http.StatusUnprocessableEntity, "header", "X-Revision-N", "Must be a positive integer")
 		}
 	}
 	v, rev, last, err := s.svc.Historical(c, c.Param("id"), actor, n)
