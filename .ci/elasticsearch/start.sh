@@ -40,58 +40,19 @@
 # jars live in ~/.m2), so only the first run downloads.
 set -euo pipefail
 
-log() { printf 'elasticsearch: %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SELF="$HERE/$(basename "${BASH_SOURCE[0]}")"
 ROOT=$(cd "$HERE/../.." && pwd)
+LOG_NAME=elasticsearch
+# log, die, IS_ROOT, as_root, apt_install, port_busy
+. "$ROOT/.ci/lib.sh"
 
 MAIN_CLASS=org.codelibs.elasticsearch.runner.ElasticsearchClusterRunner
 CLUSTER=prozorro-test
 TIMEOUT=${PROZORRO_ES_START_TIMEOUT:-${PROZORRO_START_TIMEOUT:-120}}
 HEAP=${PROZORRO_ES_HEAP:-512m}
-IS_ROOT=0
-[ "$(id -u)" -eq 0 ] && IS_ROOT=1
 
 # ---------------------------------------------------------------- helpers
-
-# as_root CMD...: run CMD as root (directly, or via passwordless sudo).
-as_root() {
-	if [ "$IS_ROOT" -eq 1 ]; then
-		"$@"
-	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-		sudo -n "$@"
-	else
-		die "need root to run: $* (install it yourself or run as root)"
-	fi
-}
-
-# apt_install PKG...: quiet install; on failure show the tail of the output.
-APT_UPDATED=0
-apt_install() {
-	command -v apt-get >/dev/null 2>&1 || die "apt-get not found; install $* yourself"
-	local out
-	out=$(mktemp)
-	if [ "$APT_UPDATED" -eq 0 ]; then
-		log "apt-get update"
-		if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$out" 2>&1; then
-			tail -n 40 "$out" >&2; rm -f "$out"; die "apt-get update failed"
-		fi
-		APT_UPDATED=1
-	fi
-	log "apt-get install $*"
-	if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		--no-install-recommends "$@" </dev/null >"$out" 2>&1; then
-		tail -n 40 "$out" >&2; rm -f "$out"; die "apt-get install $* failed"
-	fi
-	rm -f "$out"
-}
-
-# port_busy PORT: true if something accepts connections on 127.0.0.1:PORT.
-port_busy() {
-	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
 
 # http_get PORT PATH: the body of GET http://127.0.0.1:PORT/PATH (no curl needed).
 http_get() {
