@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"regexp"
@@ -156,6 +157,34 @@ var (
 	// dash, underscore or plus.
 	searchPrefixRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,60}$`)
 )
+
+// commandFlags returns a command's flag set with -config defined, and load,
+// which reads the configuration -config names (else PROZORRO_CONFIG, else
+// config.yaml) once the flags are parsed.
+func commandFlags(name string, getenv func(string) string) (fs *flag.FlagSet, load func() (Config, error)) {
+	fs = flag.NewFlagSet(name, flag.ContinueOnError)
+	path := getenv("PROZORRO_CONFIG")
+	explicit := path != ""
+	if path == "" {
+		path = "config.yaml"
+	}
+	fs.Func("config", "path to config.yaml (PROZORRO_CONFIG)", func(v string) error { path, explicit = v, true; return nil })
+	return fs, func() (Config, error) { return loadConfig(path, explicit, getenv) }
+}
+
+// commandConfig parses a command's flags, with -config and those define
+// adds, and loads the configuration.
+func commandConfig(name string, args []string, getenv func(string) string, define func(fs *flag.FlagSet)) (Config, *flag.FlagSet, error) {
+	fs, load := commandFlags(name, getenv)
+	if define != nil {
+		define(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, fs, err
+	}
+	cfg, err := load()
+	return cfg, fs, err
+}
 
 // loadConfig reads path (a missing default file is fine) and applies the
 // environment over it.

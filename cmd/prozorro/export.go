@@ -6,9 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"github.com/prozorro-go/prozorro/tender/mongodb"
 	"io"
 	"log/slog"
 	"os"
@@ -20,6 +18,7 @@ import (
 	"github.com/prozorro-go/prozorro/ocds"
 	"github.com/prozorro-go/prozorro/ocds/merge"
 	"github.com/prozorro-go/prozorro/tender"
+	"github.com/prozorro-go/prozorro/tender/mongodb"
 )
 
 const exportUsage = `usage: prozorro export ocds [flags]
@@ -37,15 +36,11 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer, log
 		fmt.Fprint(stderr, exportUsage)
 		return errors.New("export: want `export ocds`")
 	}
-	fs := flag.NewFlagSet("export ocds", flag.ContinueOnError)
+	// commandFlags, not commandConfig: -format and -schema are checked
+	// before the configuration is read.
+	fs, loadCfg := commandFlags("export ocds", getenv)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, exportUsage); fs.PrintDefaults() }
-	path := getenv("PROZORRO_CONFIG")
-	explicit := path != ""
-	if path == "" {
-		path = "config.yaml"
-	}
-	fs.Func("config", "path to config.yaml (PROZORRO_CONFIG)", func(v string) error { path, explicit = v, true; return nil })
 	var opt exportOptions
 	fs.Func("since", "only releases dated at or after this date (RFC 3339 or YYYY-MM-DD)", func(v string) (err error) {
 		opt.Since, err = parseSince(v)
@@ -70,7 +65,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	default:
 		return fmt.Errorf("export: --format %q: want releases or records", *format)
 	}
-	cfg, err := loadConfig(path, explicit, getenv)
+	cfg, err := loadCfg()
 	if err != nil {
 		return err
 	}

@@ -126,24 +126,24 @@ func (p *searchParts) indexer(cfg Config, svc *tender.Service, log *slog.Logger)
 // errEmbeddedSearch explains why a role running alone needs Elasticsearch.
 var errEmbeddedSearch = errors.New("the embedded search index serves one process only: set search.elasticsearch_url (PROZORRO_ELASTICSEARCH_URL) to run search roles separately")
 
-// commandConfig parses a command's flags, with -config, and loads the
-// configuration.
-func commandConfig(name string, args []string, getenv func(string) string, define func(fs *flag.FlagSet)) (Config, *flag.FlagSet, error) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	path := getenv("PROZORRO_CONFIG")
-	explicit := path != ""
-	if path == "" {
-		path = "config.yaml"
+// openIndexer opens what the commands that write the indexes outside serve
+// (reindex, import) work on: the configured store (its data directory made
+// if create), the search parts over its database and an indexer following
+// the store's feed. done closes the backend, then the store.
+func openIndexer(ctx context.Context, cfg Config, log *slog.Logger, create bool) (sp *searchParts, ix *search.Indexer, done func(), err error) {
+	store, err := openConfiguredStore(ctx, cfg, log, create)
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	fs.Func("config", "path to config.yaml (PROZORRO_CONFIG)", func(v string) error { path, explicit = v, true; return nil })
-	if define != nil {
-		define(fs)
+	if sp, err = openSearchParts(ctx, cfg, store.Database(), log); err != nil {
+		store.Close(context.Background())
+		return nil, nil, nil, err
 	}
-	if err := fs.Parse(args); err != nil {
-		return Config{}, fs, err
+	done = func() {
+		_ = sp.backend.Close()
+		store.Close(context.Background())
 	}
-	cfg, err := loadConfig(path, explicit, getenv)
-	return cfg, fs, err
+	return sp, sp.indexer(cfg, &tender.Service{Store: store, Now: time.Now}, log), done, nil
 }
 
 // runReindex rebuilds the search indexes from the feed into new indexes
@@ -153,18 +153,11 @@ func runReindex(ctx context.Context, args []string, stdout io.Writer, log *slog.
 	if err != nil {
 		return err
 	}
-	store, err := openConfiguredStore(ctx, cfg, log, false)
+	_, ix, done, err := openIndexer(ctx, cfg, log, false)
 	if err != nil {
 		return err
 	}
-	defer store.Close(context.Background())
-	sp, err := openSearchParts(ctx, cfg, store.Database(), log)
-	if err != nil {
-		return err
-	}
-	defer sp.backend.Close()
-	svc := &tender.Service{Store: store, Now: time.Now}
-	ix := sp.indexer(cfg, svc, log)
+	defer done()
 	start := time.Now()
 	n, err := ix.Reindex(ctx)
 	if err != nil {
@@ -201,16 +194,11 @@ func runImport(ctx context.Context, args []string, stdout io.Writer, log *slog.L
 	if fs.NArg() == 0 {
 		return errors.New("import ocds: no FILE\n" + importUsage)
 	}
-	store, err := openConfiguredStore(ctx, cfg, log, true)
+	sp, ix, done, err := openIndexer(ctx, cfg, log, true)
 	if err != nil {
 		return err
 	}
-	defer store.Close(context.Background())
-	sp, err := openSearchParts(ctx, cfg, store.Database(), log)
-	if err != nil {
-		return err
-	}
-	defer sp.backend.Close()
+	defer done()
 	for _, name := range fs.Args() {
 		src := source
 		if src == "" {
@@ -233,7 +221,6 @@ func runImport(ctx context.Context, args []string, stdout io.Writer, log *slog.L
 	if err := sp.backend.Refresh(ctx); err != nil {
 		return err
 	}
-	ix := sp.indexer(cfg, &tender.Service{Store: store, Now: time.Now}, log)
 	rep, err := ix.RecomputeStats(ctx)
 	if err != nil {
 		return fmt.Errorf("import: red-flag statistics: %w", err)

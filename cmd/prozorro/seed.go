@@ -22,21 +22,14 @@ seed gives the same tenders. For demos and the export benchmark.
 
 // runSeed is the seed command.
 func runSeed(ctx context.Context, args []string, stderr io.Writer, log *slog.Logger, getenv func(string) string) error {
-	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, seedUsage); fs.PrintDefaults() }
-	path := getenv("PROZORRO_CONFIG")
-	explicit := path != ""
-	if path == "" {
-		path = "config.yaml"
-	}
-	fs.Func("config", "path to config.yaml (PROZORRO_CONFIG)", func(v string) error { path, explicit = v, true; return nil })
-	n := fs.Int("tenders", 100, "how many tenders")
-	s := fs.Uint64("seed", 1, "random seed")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(path, explicit, getenv)
+	var n *int
+	var s *uint64
+	cfg, _, err := commandConfig("seed", args, getenv, func(fs *flag.FlagSet) {
+		fs.SetOutput(stderr)
+		fs.Usage = func() { fmt.Fprint(stderr, seedUsage); fs.PrintDefaults() }
+		n = fs.Int("tenders", 100, "how many tenders")
+		s = fs.Uint64("seed", 1, "random seed")
+	})
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -33,17 +32,7 @@ type roles struct {
 // until ctx ends. serve runs the auction service unless auction.enabled is
 // false.
 func runServe(ctx context.Context, name string, args []string, r roles, stdout io.Writer, log *slog.Logger, getenv func(string) string) error {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	path := getenv("PROZORRO_CONFIG")
-	explicit := path != ""
-	if path == "" {
-		path = "config.yaml"
-	}
-	fs.Func("config", "path to config.yaml (PROZORRO_CONFIG)", func(v string) error { path, explicit = v, true; return nil })
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(path, explicit, getenv)
+	cfg, _, err := commandConfig(name, args, getenv, nil)
 	if err != nil {
 		return err
 	}
