@@ -19,6 +19,7 @@ import (
 	"github.com/prozorro-go/prozorro/ocds/flags"
 	"github.com/prozorro-go/prozorro/search"
 	searchapi "github.com/prozorro-go/prozorro/search/api"
+	"github.com/prozorro-go/prozorro/search/portal"
 	"github.com/prozorro-go/prozorro/search/bleve"
 	"github.com/prozorro-go/prozorro/search/elastic"
 	smongodb "github.com/prozorro-go/prozorro/search/mongodb"
@@ -249,10 +250,16 @@ func openInput(name string) (io.Reader, func(), error) {
 	return z, func() { _ = z.Close(); _ = f.Close() }, nil
 }
 
-// mountSearch serves the search endpoints and the risks endpoint on mux.
+// mountSearch serves the search endpoints, the risks endpoint and the
+// public portal's pages on mux.
 func mountSearch(mux *http.ServeMux, sp *searchParts, svc *tender.Service, cfg Config, log *slog.Logger) {
 	h := searchapi.New(sp.backend, searchapi.Config{BaseURL: cfg.HTTP.BaseURL,
 		Risks: &searchapi.Risks{Load: svc.Load, Risk: sp.risk, OCDS: cfg.OCDS.ocds()}}, log)
 	mux.Handle(searchapi.Path, h)
 	mux.Handle(searchapi.RisksPath, h)
+	p := portal.New(portal.Config{Search: sp.backend, Tenders: svc, Risk: sp.risk, OCDS: cfg.OCDS.ocds(),
+		AuctionURL: cfg.Auction.BaseURL, Log: log.With("component", "portal")})
+	for _, path := range portal.Paths {
+		mux.Handle(path, p)
+	}
 }
