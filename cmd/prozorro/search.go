@@ -19,10 +19,10 @@ import (
 	"github.com/prozorro-go/prozorro/ocds/flags"
 	"github.com/prozorro-go/prozorro/search"
 	searchapi "github.com/prozorro-go/prozorro/search/api"
-	"github.com/prozorro-go/prozorro/search/portal"
 	"github.com/prozorro-go/prozorro/search/bleve"
 	"github.com/prozorro-go/prozorro/search/elastic"
 	smongodb "github.com/prozorro-go/prozorro/search/mongodb"
+	"github.com/prozorro-go/prozorro/search/portal"
 	"github.com/prozorro-go/prozorro/tender"
 )
 
