@@ -281,20 +281,8 @@ func risksScore(lang string, score float64) string {
 	return s
 }
 
-// risksFlagName names a red-flag code in lang: the page's translation of
-// the catalogue (ocds/flags), the catalogue's English name for a code
-// without one, the code itself for a code the catalogue does not know
-// (another publisher's).
-func risksFlagName(lang, code string) string {
-	key := "risks.flag." + code
-	if s := tr(lang, key); s != key {
-		return s
-	}
-	if c, ok := flags.Lookup(code); ok {
-		return c.Name
-	}
-	return code
-}
+// risksFlagName names a red-flag code in lang.
+func risksFlagName(lang, code string) string { return flagName(lang, code) }
 
 // risksPageLinks returns the previous (offset), next (search_after cursor, as
 // the API's next_page) and first-page links of a result page of path.
@@ -399,21 +387,6 @@ func init() {
 		"risks.first":           "Перша сторінка",
 		"risks.csv":             "Завантажити всю чергу з цими фільтрами (CSV)",
 		"risks.json":            "Ця черга у пошуковому API (JSON)",
-		"risks.flag.R003":       "Короткий строк подання пропозицій",
-		"risks.flag.R018":       "Лише одна пропозиція",
-		"risks.flag.R024":       "Ціна близька до переможної",
-		"risks.flag.R025":       "Надмірно багато програшних пропозицій",
-		"risks.flag.R028":       "Однакові ціни пропозицій",
-		"risks.flag.R030":       "Переміг запізнілий учасник",
-		"risks.flag.R035":       "Відхилено всіх, крім переможця",
-		"risks.flag.R036":       "Відхилено найнижчу пропозицію",
-		"risks.flag.R038":       "Надмірно багато відхилених пропозицій",
-		"risks.flag.R048":       "Різнорідний постачальник",
-		"risks.flag.R058":       "Пропозиція зі значною знижкою",
-		"risks.flag.PZ1":        "Велика економія",
-		"risks.flag.PZ2":        "Переможець отримав усі лоти",
-		"risks.flag.PZ3":        "Постачальник залежить від одного замовника",
-		"risks.flag.PZ4":        "Поділ закупівлі",
 	}, map[string]string{
 		"risks.title":           "Risk queue",
 		"risks.intro":           "Tenders ordered by the summed weight of their red flags, riskiest first. The filters are the search API's.",
@@ -451,20 +424,5 @@ func init() {
 		"risks.first":           "First page",
 		"risks.csv":             "Download the whole queue with these filters (CSV)",
 		"risks.json":            "This queue in the search API (JSON)",
-		"risks.flag.R003":       "Short submission period",
-		"risks.flag.R018":       "Single bid received",
-		"risks.flag.R024":       "Price close to winning bid",
-		"risks.flag.R025":       "Excessive unsuccessful bids",
-		"risks.flag.R028":       "Identical bid prices",
-		"risks.flag.R030":       "Late bid won",
-		"risks.flag.R035":       "All except winning bid disqualified",
-		"risks.flag.R036":       "Lowest bid disqualified",
-		"risks.flag.R038":       "Excessive disqualified bids",
-		"risks.flag.R048":       "Heterogeneous supplier",
-		"risks.flag.R058":       "Heavily discounted bid",
-		"risks.flag.PZ1":        "Large savings",
-		"risks.flag.PZ2":        "Winner took every lot",
-		"risks.flag.PZ3":        "Supplier dependent on one buyer",
-		"risks.flag.PZ4":        "Split purchases",
 	})
 }

@@ -443,20 +443,8 @@ func searchOrg(lang string, o search.Org) searchOrgLink {
 	return l
 }
 
-// searchFlagName is the indicator's name in lang: the portal's shared
-// flag.CODE message when there is one, else this page's, else the
-// catalogue's English name, else the code.
-func searchFlagName(lang, code string) string {
-	for _, key := range []string{"flag." + code, "search.flag." + code} {
-		if s := tr(lang, key); s != key {
-			return s
-		}
-	}
-	if ind, ok := flags.Lookup(code); ok {
-		return ind.Name
-	}
-	return code
-}
+// searchFlagName is the indicator's name in lang.
+func searchFlagName(lang, code string) string { return flagName(lang, code) }
 
 func searchFlags(lang string, codes []string) []searchFlag {
 	out := make([]searchFlag, 0, len(codes))
@@ -1043,26 +1031,6 @@ var searchCPVDivisions = []struct{ code, uk, en string }{
 	{"98", "Інші громадські, соціальні та особисті послуги", "Other community, social and personal services"},
 }
 
-// searchFlagsUK are the indicators' names in Ukrainian; English ones come
-// from the catalogue.
-var searchFlagsUK = map[string]string{
-	"R003": "Короткий строк подання пропозицій",
-	"R018": "Лише одна пропозиція",
-	"R024": "Ціна близька до переможної",
-	"R025": "Забагато програних пропозицій",
-	"R028": "Однакові ціни пропозицій",
-	"R030": "Перемогла пропозиція, подана із запізненням",
-	"R035": "Дискваліфіковано всіх, крім переможця",
-	"R036": "Дискваліфіковано найдешевшу пропозицію",
-	"R038": "Забагато дискваліфікацій",
-	"R048": "Різнорідний постачальник",
-	"R058": "Пропозиція з надмірною знижкою",
-	"PZ1":  "Велика економія",
-	"PZ2":  "Переможець усіх лотів",
-	"PZ3":  "Постачальник залежить від одного замовника",
-	"PZ4":  "Поділ закупівлі",
-}
-
 func init() {
 	uk := map[string]string{
 		"search.title.tenders":     "Пошук закупівель",
@@ -1363,10 +1331,6 @@ func init() {
 	for _, c := range searchCPVDivisions {
 		uk["search.cpv."+c.code] = c.uk
 		en["search.cpv."+c.code] = c.en
-	}
-	for _, ind := range flags.Codes() {
-		en["search.flag."+ind.Code] = ind.Name
-		uk["search.flag."+ind.Code] = cmp.Or(searchFlagsUK[ind.Code], ind.Name)
 	}
 	messages(uk, en)
 }

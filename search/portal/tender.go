@@ -26,7 +26,6 @@ import (
 func init() {
 	page("/tenders/{id}", (*Server).tenderPage)
 	messages(tenderMessagesUK, tenderMessagesEN)
-	messages(tenderFlagMessages())
 }
 
 // tenderAPI is where the API serves tenders, for the download links.
@@ -609,8 +608,8 @@ func (s *Server) tenderRisks(ctx context.Context, lang string, t *tender.Tender)
 			fl.Name, fl.Description = ind.Name, ind.Description
 		}
 		// The portal's shared name of the flag, if it has one, else this page's.
-		fl.Name = tenderText(lang, "flag."+f.Code, tenderText(lang, "tender.flagName."+f.Code, fl.Name))
-		fl.Description = tenderText(lang, "tender.flagDesc."+f.Code, fl.Description)
+		fl.Name = flagName(lang, f.Code)
+		fl.Description = flagDescription(lang, f.Code, fl.Description)
 		if f.Lot != "" && fl.Lot == "" {
 			fl.Lot = f.Lot
 		}
@@ -711,27 +710,6 @@ func tenderEvidenceValue(lang string, v any, parties map[string]tenderOrg) strin
 		return fmt.Sprint(v)
 	}
 	return string(b)
-}
-
-// tenderFlagsUK is the red-flag catalogue in Ukrainian: name and
-// description by code. English comes from the catalogue itself; a code
-// missing here shows in English.
-var tenderFlagsUK = map[string][2]string{
-	"R003": {"Короткий строк подання пропозицій", "Строк подання пропозицій коротший за поріг для цього способу закупівлі."},
-	"R018": {"Лише одна пропозиція", "У конкурентній процедурі пропозицію подав лише один учасник."},
-	"R024": {"Ціна близька до переможної", "Різниця між переможною та другою найнижчою дійсною пропозицією аномально мала."},
-	"R025": {"Забагато неуспішних пропозицій", "Частка перемог серед пропозицій одного з найактивніших учасників аномально мала."},
-	"R028": {"Однакові ціни пропозицій", "Різні учасники подали пропозиції з однаковою ціною."},
-	"R030": {"Перемогла пізня пропозиція", "Переможна пропозиція надійшла після кінцевого строку подання."},
-	"R035": {"Дискваліфіковано всіх, крім переможця", "Дискваліфіковано пропозиції всіх учасників, крім єдиного учасника переможної пропозиції."},
-	"R036": {"Дискваліфіковано найнижчу пропозицію", "Найнижчу пропозицію дискваліфіковано, хоча єдиний критерій оцінки — ціна."},
-	"R038": {"Забагато дискваліфікованих пропозицій", "Частка дискваліфікованих пропозицій аномально висока для покупця, замовника чи учасника."},
-	"R048": {"Різнопрофільний постачальник", "Різноманітність предметів, які постачає учасник, аномально висока."},
-	"R058": {"Надто велика знижка", "Різниця між переможною та другою найнижчою дійсною пропозицією аномально велика."},
-	"PZ1":  {"Велика економія", "Сума активного рішення про переможця щонайменше на 30% нижча за очікувану вартість лота (або закупівлі)."},
-	"PZ2":  {"Переможець усіх лотів", "Один постачальник виграв усі лоти закупівлі, що має щонайменше 5 лотів."},
-	"PZ3":  {"Постачальник залежить від одного покупця", "Постачальник переміг щонайменше у 3 процедурах, і всі вони — одного покупця."},
-	"PZ4":  {"Поділ закупівлі", "Покупець за рік купив той самий клас CPV через неконкурентні або спрощені процедури, кожна нижче порогу відкритих торгів, а разом — на рівні порогу або вище."},
 }
 
 var tenderMessagesUK = map[string]string{
@@ -1296,18 +1274,4 @@ var tenderMessagesEN = map[string]string{
 	"tender.st.contract.active":                      "Signed",
 	"tender.st.cancellation.active":                  "In force",
 	"tender.st.cancellation.pending":                 "Awaiting the complaint period",
-}
-
-// tenderFlagMessages names and describes every indicator of the catalogue.
-func tenderFlagMessages() (uk, en map[string]string) {
-	uk, en = map[string]string{}, map[string]string{}
-	for _, c := range flags.Codes() {
-		t, ok := tenderFlagsUK[c.Code]
-		if !ok {
-			t = [2]string{c.Name, c.Description}
-		}
-		uk["tender.flagName."+c.Code], uk["tender.flagDesc."+c.Code] = t[0], t[1]
-		en["tender.flagName."+c.Code], en["tender.flagDesc."+c.Code] = c.Name, c.Description
-	}
-	return uk, en
 }

@@ -548,7 +548,7 @@ func TestTenderPageRisks(t *testing.T) {
 		}
 		for _, fl := range a.Flags {
 			shown++
-			if !strings.Contains(sec, `<span class="flag">`+fl.Code+`</span> `+tenderText(LangUK, "tender.flagName."+fl.Code, "")) {
+			if !strings.Contains(sec, `<span class="flag">`+fl.Code+`</span> `+flagName(LangUK, fl.Code)) {
 				t.Errorf("%s: flag %s missing:\n%s", tn.ID, fl.Code, sec)
 			}
 			for k := range fl.Evidence {
