@@ -200,7 +200,7 @@ type Writer interface {
 }
 
 // Index builds and writes the documents of tenders (whole stored tenders or
-// public views) to w, tenders first and then their contracts.
+// public views) to w: their contracts, then the tenders.
 func (ix *Indexer) Index(ctx context.Context, w Writer, ts []*tender.Tender) error {
 	var tds, cds []Doc
 	for _, t := range ts {
@@ -219,13 +219,14 @@ func (ix *Indexer) Index(ctx context.Context, w Writer, ts []*tender.Tender) err
 	if len(tds) == 0 {
 		return nil
 	}
-	if err := w.Put(ctx, Tenders, tds); err != nil {
-		return err
-	}
+	// Contracts first: once a tender is found, its contracts are too (on
+	// a backend that makes writes searchable at once).
 	if len(cds) > 0 {
-		return w.Put(ctx, Contracts, cds)
+		if err := w.Put(ctx, Contracts, cds); err != nil {
+			return err
+		}
 	}
-	return nil
+	return w.Put(ctx, Tenders, tds)
 }
 
 // Build returns a tender's documents with their red flags; nil for a tender

@@ -48,7 +48,9 @@ func newFixture(t *testing.T, tenders int) *fixture {
 
 func (f *fixture) indexer(id string, partitions int) *search.Indexer {
 	return &search.Indexer{Feed: f.svc, Backend: f.backend, State: f.state, Risk: f.risk, ID: id,
-		Partitions: partitions, PageSize: 7, Idle: 10 * time.Millisecond, LeaseFor: 300 * time.Millisecond, StatsEvery: -1}
+		// The lease must outlast a page even on a loaded machine under the
+		// race detector, or partitions change hands mid-page.
+		Partitions: partitions, PageSize: 7, Idle: 10 * time.Millisecond, LeaseFor: 3 * time.Second, StatsEvery: -1}
 }
 
 // drain steps every partition until the feed is exhausted.

@@ -105,7 +105,10 @@ func searchScenario(t *testing.T, base string) {
 	q("/search/tenders?edrpou=01993671&proc_type=aboveThresholdUA", 1)
 	q("/search/tenders?region=01&value=150000-150000", 2)
 	q("/search/tenders?value=-149999.99", 0)
-	q("/search/contracts?supplier=44444444&contract_status=active", 1)
+	eventually(t, "the reporting contract is searchable", func() bool {
+		r := a.public.do("GET", "/search/contracts?supplier=44444444&contract_status=active", nil)
+		return r.Status == 200 && len(list(r.Body["data"])) == 1
+	})
 	fr := a.public.do("GET", "/search/tenders?facets=status,procedure", nil)
 	facets := m(fr.Body["facets"])
 	if len(list(facets["status"])) != 2 || len(list(facets["procedure"])) != 2 {
