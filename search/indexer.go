@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prozorro-go/prozorro/ocds"
@@ -92,6 +94,9 @@ func Partition(id string, n int) int {
 func (ix *Indexer) Run(ctx context.Context) error {
 	ix.defaults()
 	ix.Log.Info("indexer started", "id", ix.ID, "partitions", ix.Partitions)
+	var statsRunning atomic.Bool
+	var statsDone sync.WaitGroup
+	defer statsDone.Wait()
 	defer ix.releaseAll()
 	lastStats := time.Time{}
 	for ctx.Err() == nil {
@@ -115,12 +120,19 @@ func (ix *Indexer) Run(ctx context.Context) error {
 			busy = busy || n > 0
 		}
 		// Statistics are recomputed once caught up with the feed (so the
-		// first pass sees the whole dataset), then every StatsEvery.
-		if !busy && ix.StatsEvery > 0 && time.Since(lastStats) >= ix.StatsEvery {
+		// first pass sees the whole dataset), then every StatsEvery, beside
+		// the feed rather than in its way: a first computation over a large
+		// index rewrites many documents.
+		if !busy && ix.StatsEvery > 0 && time.Since(lastStats) >= ix.StatsEvery && statsRunning.CompareAndSwap(false, true) {
 			lastStats = time.Now()
-			if err := ix.statsIfLeader(ctx); err != nil && ctx.Err() == nil {
-				ix.Log.Warn("indexer: red-flag statistics failed", "err", err)
-			}
+			statsDone.Add(1)
+			go func() {
+				defer statsDone.Done()
+				defer statsRunning.Store(false)
+				if err := ix.statsIfLeader(ctx); err != nil && ctx.Err() == nil {
+					ix.Log.Warn("indexer: red-flag statistics failed", "err", err)
+				}
+			}()
 		}
 		if !busy {
 			select {

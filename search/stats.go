@@ -87,51 +87,80 @@ func (ix *Indexer) RecomputeStats(ctx context.Context) (StatsReport, error) {
 	ix.Risk.setStats(st, at)
 
 	rep := StatsReport{Processes: len(rows), At: at}
-	for i, s := range rows {
+	changed := map[string]reflagged{}
+	for i, r := range rows {
 		codes, score := codesOf(flags.Evaluate(facts[i], st, ix.Risk.Settings))
-		if slices.Equal(codes, s.Flags) && score == s.RiskScore {
+		if slices.Equal(codes, r.Flags) && score == r.RiskScore {
 			continue
 		}
-		if err := ix.reflag(ctx, s.ID, codes, score); err != nil {
+		changed[r.ID] = reflagged{codes, score}
+	}
+	ids := make([]string, 0, len(changed))
+	for id := range changed {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for len(ids) > 0 {
+		n := min(len(ids), reflagBatch)
+		if err := ix.reflag(ctx, ids[:n], changed); err != nil {
 			return rep, err
 		}
-		rep.Changed++
+		rep.Changed += n
+		ids = ids[n:]
 	}
 	return rep, nil
 }
 
-// reflag rewrites the flags of one process's documents.
-func (ix *Indexer) reflag(ctx context.Context, id string, codes []string, score float64) error {
-	raw, err := ix.Backend.Get(ctx, Tenders, id)
-	if err != nil {
-		return err
-	}
-	var d map[string]any
-	if err := json.Unmarshal(raw, &d); err != nil {
-		return err
-	}
-	d["flags"], d["riskScore"] = codes, score
-	if err := ix.Backend.Put(ctx, Tenders, []Doc{{ID: id, Version: versionOf(raw), Body: json.RawMessage(mustJSON(d))}}); err != nil {
-		return err
-	}
-	r, err := ix.Backend.Search(ctx, Query{Index: Contracts, Filters: []Filter{{Field: "tender", Op: OpTerm, Values: []string{id}}}, Size: 1000})
-	if err != nil {
-		return err
-	}
-	var docs []Doc
-	for _, h := range r.Hits {
-		var c map[string]any
-		if err := json.Unmarshal(h, &c); err != nil {
-			return err
+// reflagBatch is how many processes one rewrite handles: one search and
+// one bulk write per index.
+const reflagBatch = 500
+
+type reflagged struct {
+	codes []string
+	score float64
+}
+
+// reflag rewrites the flags of the documents of the processes ids, in both
+// indexes, keeping each document's version.
+func (ix *Indexer) reflag(ctx context.Context, ids []string, to map[string]reflagged) error {
+	for _, idx := range Indexes {
+		field := "id"
+		if idx == Contracts {
+			field = "tender"
 		}
-		c["flags"], c["riskScore"] = codes, score
-		cid, _ := c["id"].(string)
-		docs = append(docs, Doc{ID: cid, Version: versionOf(h), Body: json.RawMessage(mustJSON(c))})
+		q := Query{Index: idx, Filters: []Filter{{Field: field, Op: OpTerm, Values: ids}}, Sort: SortDate, Size: 1000}
+		for {
+			r, err := ix.Backend.Search(ctx, q)
+			if err != nil {
+				return err
+			}
+			docs := make([]Doc, 0, len(r.Hits))
+			for _, h := range r.Hits {
+				var d map[string]any
+				if err := json.Unmarshal(h, &d); err != nil {
+					return err
+				}
+				key, _ := d[field].(string)
+				f, ok := to[key]
+				if !ok {
+					continue
+				}
+				d["flags"], d["riskScore"] = f.codes, f.score
+				id, _ := d["id"].(string)
+				docs = append(docs, Doc{ID: id, Version: versionOf(h), Body: json.RawMessage(mustJSON(d))})
+			}
+			if len(docs) > 0 {
+				if err := ix.Backend.Put(ctx, idx, docs); err != nil {
+					return err
+				}
+			}
+			if r.Next == "" {
+				break
+			}
+			q.After = r.Next
+		}
 	}
-	if len(docs) == 0 {
-		return nil
-	}
-	return ix.Backend.Put(ctx, Contracts, docs)
+	return nil
 }
 
 // versionOf reads a stored document's version exactly.
