@@ -614,8 +614,8 @@ func BenchmarkSearchIndex(b *testing.B) {
 // on an index of the first PROZORRO_BENCH_STATS_TENDERS tenders, filled by
 // an indexer that had no statistics yet, as after a first pass: "first" is
 // the run that brings in the statistics, "again" the next one, with
-// nothing left to change. Indexer.Run does it inline every StatsEvery, so
-// while it runs the feed is not followed.
+// nothing left to change. Indexer.Run starts it every StatsEvery, beside
+// the feed.
 func BenchmarkSearchStats(b *testing.B) {
 	esURL(b)
 	d := loadDataset(b)
@@ -845,7 +845,7 @@ func BenchmarkSearchQuery(b *testing.B) {
 // changes not yet seen every 50 ms, so the lag is known to within that.
 // The rate is PROZORRO_BENCH_LAG_RATE a second; on FerretDB, which cannot
 // keep up with it, also a tenth of it. The statistics job is off (see
-// BenchmarkSearchStats for how long it holds the indexer up).
+// BenchmarkSearchStats for how long it takes).
 func BenchmarkSearchLag(b *testing.B) {
 	b.Run(fmt.Sprintf("memory-%d/%dper-s", benchTenders, benchLagRate), func(b *testing.B) {
 		be, d := fullIndex(b)
