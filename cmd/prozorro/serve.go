@@ -129,6 +129,22 @@ func runServe(ctx context.Context, name string, args []string, r roles, stdout i
 				}
 			}
 		}()
+		// Done feed tickets pile up with every write, and every write and
+		// feed read looks the newest one up: keep the collection small.
+		go func() {
+			t := time.NewTicker(time.Minute)
+			defer t.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+					if err := svc.Store.(*mongodb.Store).PruneTickets(ctx, 1000); err != nil && ctx.Err() == nil {
+						log.Warn("pruning feed tickets", "err", err)
+					}
+				}
+			}
+		}()
 		log.Info("chronograph loop running", "interval", cfg.Chronograph.Interval)
 	}
 	if r.indexer {

@@ -108,9 +108,7 @@ func encodeItem(target string, d search.Doc) (bulkItem, error) {
 	buf.Grow(len(action) + len(source) + 2)
 	buf.Write(action)
 	buf.WriteByte('\n')
-	if err := json.Compact(&buf, source); err != nil { // a source must be one line
-		return bulkItem{}, fmt.Errorf("search/elastic: put %s: %w", d.ID, err)
-	}
+	buf.Write(source) // one line: json.Marshal writes no newline (and compacts a RawMessage)
 	buf.WriteByte('\n')
 	return bulkItem{id: d.ID, body: buf.Bytes()}, nil
 }
