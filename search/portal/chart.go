@@ -22,7 +22,7 @@ func BarChart(title string, bars []Bar) string {
 	if len(bars) == 0 {
 		return ""
 	}
-	const width, labelW, textW, rowH = 640, 200, 150, 26
+	const width, labelW, textW, rowH = 720, 260, 150, 26
 	barW := float64(width - labelW - textW - 10)
 	maxV := 0.0
 	for _, b := range bars {
@@ -41,7 +41,7 @@ func BarChart(title string, bars []Bar) string {
 		if b.Link != "" {
 			fmt.Fprintf(&s, `<a href="%s">`, html.EscapeString(b.Link))
 		}
-		fmt.Fprintf(&s, `<text x="%d" y="%d" class="lbl">%s</text>`, labelW-6, y+17, html.EscapeString(truncate(b.Label, 28)))
+		fmt.Fprintf(&s, `<text x="%d" y="%d" class="lbl">%s</text>`, labelW-6, y+17, html.EscapeString(truncate(b.Label, 32)))
 		fmt.Fprintf(&s, `<rect x="%d" y="%d" width="%.1f" height="%d" class="bar"><title>%s: %s</title></rect>`, labelW, y+4, max(w, 1), rowH-8, html.EscapeString(b.Label), html.EscapeString(b.Text))
 		fmt.Fprintf(&s, `<text x="%.1f" y="%d" class="val">%s</text>`, float64(labelW)+max(w, 1)+6, y+17, html.EscapeString(b.Text))
 		if b.Link != "" {
