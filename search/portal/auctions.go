@@ -294,6 +294,11 @@ func (s *Server) auctionsRowOf(lang string, now, today time.Time, doc *search.Te
 				State: state(doc.AuctionStart, nil)})
 		}
 	}
+	for i := range row.Auctions { // the auction pages speak English with ?lang=en too
+		if row.Auctions[i].URL != "" {
+			row.Auctions[i].URL = withLang(lang, row.Auctions[i].URL)
+		}
+	}
 	row.State = auctionsState(row.Auctions)
 	row.Start = row.start.UTC().Format(time.RFC3339Nano)
 	row.Time = row.start.In(kyiv).Format("15:04")
