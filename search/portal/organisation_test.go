@@ -196,7 +196,7 @@ func TestOrganisationOwnFlags(t *testing.T) {
 	_, body := g.get(t, "/organisations/"+supplier.ID)
 	own := organisationSection(t, body, `id="org-own-flags"`)
 	for _, want := range []string{
-		`<span class="flag">PZ3</span> `+flagName(LangUK, "PZ3"), "Усі 3 перемог — в одного замовника:",
+		`<span class="flag">PZ3</span> ` + flagName(LangUK, "PZ3"), "Усі 3 перемог — в одного замовника:",
 		`<a href="/organisations/` + buyer.ID + `">`, `<span class="flag">R038</span>`, "Відхилено 3 з 4 поданих пропозицій (частка 0.75).", "учасник",
 	} {
 		if !strings.Contains(own, want) {
