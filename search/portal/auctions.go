@@ -260,6 +260,13 @@ func (s *Server) auctionsRowOf(lang string, now, today time.Time, doc *search.Te
 		}
 		return "scheduled"
 	}
+	// A sandbox tender in no-auction mode has an auction period but no
+	// auction to watch: link only what the auction service published, as
+	// the tender page does.
+	fallback := s.auctionsURL
+	if view != nil && strings.Contains(view.SubmissionMethodDetails, "no-auction") {
+		fallback = func(string) string { return "" }
+	}
 	if view != nil {
 		// Auction ids are the tender's id, or tender id + "_" + lot id
 		// (auction.New); the auction service publishes its page as
@@ -267,7 +274,7 @@ func (s *Server) auctionsRowOf(lang string, now, today time.Time, doc *search.Te
 		if len(view.Lots) == 0 {
 			if p := view.AuctionPeriod; p != nil && p.StartDate != nil {
 				row.Auctions = append(row.Auctions, auctionsLink{Time: auctionsTime(day, *p.StartDate),
-					URL: cmp.Or(view.AuctionURL, s.auctionsURL(view.ID)), State: state(p.StartDate, p.EndDate)})
+					URL: cmp.Or(view.AuctionURL, fallback(view.ID)), State: state(p.StartDate, p.EndDate)})
 			}
 		}
 		for _, l := range view.Lots {
@@ -276,7 +283,7 @@ func (s *Server) auctionsRowOf(lang string, now, today time.Time, doc *search.Te
 				continue
 			}
 			row.Auctions = append(row.Auctions, auctionsLink{Label: risksFirst(l.Title, l.ID), Time: auctionsTime(day, *p.StartDate),
-				URL: cmp.Or(l.AuctionURL, s.auctionsURL(view.ID+"_"+l.ID)), State: state(p.StartDate, p.EndDate)})
+				URL: cmp.Or(l.AuctionURL, fallback(view.ID+"_"+l.ID)), State: state(p.StartDate, p.EndDate)})
 		}
 	}
 	if len(row.Auctions) == 0 && doc.AuctionStart != nil {
