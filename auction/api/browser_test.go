@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -21,26 +20,8 @@ import (
 	"github.com/prozorro-go/prozorro/auction"
 	"github.com/prozorro-go/prozorro/auction/memory"
 	"github.com/prozorro-go/prozorro/tender"
+	"github.com/prozorro-go/prozorro/tender/tendertest/chromium"
 )
-
-// chromium returns Debian's chromium: $PROZORRO_CHROMIUM (exported by
-// .ci/test-servers.sh, which installs it) or `chromium` on PATH. In CI a
-// missing browser fails the test; locally it skips.
-func chromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("PROZORRO_CHROMIUM"); p != "" {
-		return p
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	const why = "chromium not found: run `make test` (its .ci/test-servers.sh installs Debian's chromium and exports PROZORRO_CHROMIUM) or set PROZORRO_CHROMIUM"
-	if os.Getenv("CI") != "" {
-		t.Fatal(why)
-	}
-	t.Skip(why)
-	return ""
-}
 
 // tab is one browser page with its own cookies.
 type tab struct {
@@ -134,7 +115,7 @@ func (tb *tab) screenshot(t *testing.T, dir string) {
 // an auction of a few seconds per turn, see refusals, and see the standings
 // change on all three pages when each turn ends.
 func TestBrowser(t *testing.T) {
-	exe := chromium(t)
+	exe := chromium.Path(t)
 	artifacts := os.Getenv("PROZORRO_ARTIFACTS")
 	if artifacts == "" {
 		artifacts = t.TempDir()
@@ -152,21 +133,7 @@ func TestBrowser(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-component-update", true),
-		chromedp.WindowSize(1000, 1100),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatalf("starting %s: %v", exe, err)
-	}
+	browser := chromium.Start(ctx, t, exe, 1000, 1100)
 	newTab := func(name string) *tab {
 		ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 		t.Cleanup(cancel)

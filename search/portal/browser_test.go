@@ -18,7 +18,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -44,26 +43,8 @@ import (
 	tenderapi "github.com/prozorro-go/prozorro/tender/api"
 	"github.com/prozorro-go/prozorro/tender/memory"
 	"github.com/prozorro-go/prozorro/tender/seed"
+	"github.com/prozorro-go/prozorro/tender/tendertest/chromium"
 )
-
-// browserChromium returns Debian's chromium: $PROZORRO_CHROMIUM (exported by
-// .ci/test-servers.sh, which installs it) or `chromium` on PATH. In CI a
-// missing browser fails the test; locally it skips.
-func browserChromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("PROZORRO_CHROMIUM"); p != "" {
-		return p
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	const why = "chromium not found: run `make test` (its .ci/test-servers.sh installs Debian's chromium and exports PROZORRO_CHROMIUM) or set PROZORRO_CHROMIUM"
-	if os.Getenv("CI") != "" {
-		t.Fatal(why)
-	}
-	t.Skip(why)
-	return ""
-}
 
 // ---------------------------------------------------------------- the site
 
@@ -526,7 +507,7 @@ func browserNumber(s string) int {
 // (or a temporary directory); script errors, failed stylesheets and
 // console errors fail the test.
 func TestPortalBrowser(t *testing.T) {
-	exe := browserChromium(t)
+	exe := chromium.Path(t)
 	artifacts := os.Getenv("PROZORRO_ARTIFACTS")
 	if artifacts == "" {
 		artifacts = t.TempDir()
@@ -537,23 +518,7 @@ func TestPortalBrowser(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.WindowSize(1280, 900),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatalf("starting %s: %v", exe, err)
-	}
+	browser := chromium.Start(ctx, t, exe, 1280, 900)
 	var shots []string
 	newTab := func(name string) *browserTab {
 		ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
