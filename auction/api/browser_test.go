@@ -116,12 +116,7 @@ func (tb *tab) screenshot(t *testing.T, dir string) {
 // change on all three pages when each turn ends.
 func TestBrowser(t *testing.T) {
 	exe := chromium.Path(t)
-	artifacts := os.Getenv("PROZORRO_ARTIFACTS")
-	if artifacts == "" {
-		artifacts = t.TempDir()
-	} else if err := os.MkdirAll(artifacts, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	artifacts := chromium.Artifacts(t)
 
 	store := memory.New()
 	var mu sync.Mutex

@@ -508,12 +508,7 @@ func browserNumber(s string) int {
 // console errors fail the test.
 func TestPortalBrowser(t *testing.T) {
 	exe := chromium.Path(t)
-	artifacts := os.Getenv("PROZORRO_ARTIFACTS")
-	if artifacts == "" {
-		artifacts = t.TempDir()
-	} else if err := os.MkdirAll(artifacts, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	artifacts := chromium.Artifacts(t)
 	site := browserSiteUp(t)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)

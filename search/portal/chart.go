@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"html"
 	"strings"
+	"time"
+
+	"github.com/prozorro-go/prozorro/search"
 )
 
 // Bar is one bar of a chart: its label, the value it is drawn at, and the
@@ -106,4 +109,41 @@ func chartID(title string) string {
 		h = (h ^ uint32(c)) * 16777619
 	}
 	return fmt.Sprintf("c%08x", h)
+}
+
+// monthSeries sorts month-facet buckets ("2006-01") and fills the months
+// between them that had nothing with empty buckets, so the columns are a
+// time series; it keeps the latest max months.
+func monthSeries(buckets []search.Bucket, max int) []search.Bucket {
+	byKey := map[string]search.Bucket{}
+	var first, last time.Time
+	for _, b := range buckets {
+		t, err := time.Parse("2006-01", b.Key)
+		if err != nil {
+			continue
+		}
+		byKey[b.Key] = b
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+		if t.After(last) {
+			last = t
+		}
+	}
+	if first.IsZero() {
+		return nil
+	}
+	if lim := last.AddDate(0, -(max - 1), 0); first.Before(lim) {
+		first = lim
+	}
+	var out []search.Bucket
+	for t := first; !t.After(last); t = t.AddDate(0, 1, 0) {
+		k := t.Format("2006-01")
+		b, ok := byKey[k]
+		if !ok {
+			b = search.Bucket{Key: k}
+		}
+		out = append(out, b)
+	}
+	return out
 }

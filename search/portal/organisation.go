@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -552,12 +551,12 @@ func organisationCharts(lang, role string, facets map[string][]search.Bucket) []
 			out = append(out, organisationChart{Title: title, SVG: svg})
 		}
 	}
-	months := organisationMonthSeries(facets[search.FacetMonth])
+	months := monthSeries(facets[search.FacetMonth], organisationMonths)
 	var values, counts []Point
 	for _, m := range months {
-		v, text := organisationBucketValue(lang, m.b, cur)
-		values = append(values, Point{Label: m.key, Value: v, Text: text})
-		counts = append(counts, Point{Label: m.key, Value: float64(m.b.Count), Text: strconv.FormatInt(m.b.Count, 10)})
+		v, text := organisationBucketValue(lang, m, cur)
+		values = append(values, Point{Label: m.Key, Value: v, Text: text})
+		counts = append(counts, Point{Label: m.Key, Value: float64(m.Count), Text: strconv.FormatInt(m.Count, 10)})
 	}
 	title := tr(lang, role+".months", cur)
 	add(title, ColumnChart(title, values))
@@ -571,45 +570,6 @@ func organisationCharts(lang, role string, facets map[string][]search.Bucket) []
 		}
 		title := tr(lang, role+"."+f, cur)
 		add(title, BarChart(title, bars))
-	}
-	return out
-}
-
-type organisationMonth struct {
-	key string
-	b   search.Bucket
-}
-
-// organisationMonthSeries fills the months between the first and last bucket with
-// zeros and keeps the last organisationMonths of them.
-func organisationMonthSeries(bs []search.Bucket) []organisationMonth {
-	byKey := map[string]search.Bucket{}
-	var first, last time.Time
-	for _, b := range bs {
-		t, err := time.Parse("2006-01", b.Key)
-		if err != nil {
-			continue
-		}
-		byKey[b.Key] = b
-		if first.IsZero() || t.Before(first) {
-			first = t
-		}
-		if t.After(last) {
-			last = t
-		}
-	}
-	if first.IsZero() {
-		return nil
-	}
-	if lim := last.AddDate(0, -(organisationMonths - 1), 0); first.Before(lim) {
-		first = lim
-	}
-	var out []organisationMonth
-	for t := first; !t.After(last); t = t.AddDate(0, 1, 0) {
-		k := t.Format("2006-01")
-		b := byKey[k]
-		b.Key = k
-		out = append(out, organisationMonth{k, b})
 	}
 	return out
 }

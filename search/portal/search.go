@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -686,7 +685,7 @@ func searchFacetLabel(lang string, idx search.Index, facet, key string, names ma
 // procedure and by CPV division, each with its figures as a table.
 func searchChartsOf(lang string, cv url.Values, res *search.Result, main string) []searchChart {
 	var out []searchChart
-	months := searchMonths(res.Facets[search.FacetMonth])
+	months := monthSeries(res.Facets[search.FacetMonth], searchMonthsMax)
 	if len(months) > 0 {
 		vol := searchChart{ID: "search-chart-month-sum", Title: tr(lang, "search.chart.monthSum", main),
 			Head: []string{tr(lang, "search.col.month"), tr(lang, "search.col.sum", main)}}
@@ -750,42 +749,6 @@ func searchChartsOf(lang string, cv url.Values, res *search.Result, main string)
 
 // searchMonthsMax bounds the monthly charts to the latest 20 years.
 const searchMonthsMax = 240
-
-// searchMonths sorts the month buckets and fills the months between them
-// that had nothing, so the columns are a time series.
-func searchMonths(buckets []search.Bucket) []search.Bucket {
-	byKey := map[string]search.Bucket{}
-	var first, last time.Time
-	for _, b := range buckets {
-		t, err := time.Parse("2006-01", b.Key)
-		if err != nil {
-			continue
-		}
-		byKey[b.Key] = b
-		if first.IsZero() || t.Before(first) {
-			first = t
-		}
-		if last.IsZero() || t.After(last) {
-			last = t
-		}
-	}
-	if first.IsZero() {
-		return nil
-	}
-	if lim := last.AddDate(0, -(searchMonthsMax - 1), 0); first.Before(lim) {
-		first = lim
-	}
-	var out []search.Bucket
-	for t := first; !t.After(last); t = t.AddDate(0, 1, 0) {
-		k := t.Format("2006-01")
-		b, ok := byKey[k]
-		if !ok {
-			b = search.Bucket{Key: k}
-		}
-		out = append(out, b)
-	}
-	return out
-}
 
 // searchFormOf fills the filter form from the parameters.
 func searchFormOf(lang string, idx search.Index, cv url.Values, q search.Query, res *search.Result) searchForm {

@@ -55,3 +55,17 @@ func Start(ctx context.Context, t testing.TB, exe string, width, height int) con
 	}
 	return browser
 }
+
+// Artifacts returns the directory for a browser test's screenshots:
+// $PROZORRO_ARTIFACTS (created if needed) or a temporary directory.
+func Artifacts(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("PROZORRO_ARTIFACTS")
+	if dir == "" {
+		return t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
